@@ -1,0 +1,107 @@
+"""The `online-lives` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from course import server
+
+    env = server.prepare_environment()
+    print(f"Online Lives course home: {server.home_url(args.ip, args.port)}")
+    print(f"Data folder: {env['ONLINE_LIVES_DATA']}")
+    print("Stop it with Ctrl+C.", flush=True)
+    server.run(server.voila_arguments(port=args.port, ip=args.ip, pool_size=args.pool_size))
+    return 0
+
+
+def _check_content(args: argparse.Namespace) -> int:
+    from course.content import check_content, load_planner
+
+    problems = check_content()
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    planner = load_planner()
+    print(
+        f"Content is valid: planner {planner.id} version {planner.version}, "
+        f"{len(planner.sections)} sections, {len(planner.statements)} statements."
+    )
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from course.content import planner
+    from course.exports import to_csv, to_json
+    from course.store import Store
+
+    store = Store()
+    service = store.service_by_name(args.service) or store.service(args.service)
+    if service is None:
+        names = ", ".join(s.name for s in store.services()) or "none yet"
+        print(f"No service called {args.service!r} in the store. Services: {names}.", file=sys.stderr)
+        return 1
+    answers = store.answers(service.id)
+    text = (to_csv if args.format == "csv" else to_json)(planner(), service, answers)
+    if args.output:
+        newline = "" if args.format == "csv" else None
+        Path(args.output).write_text(text, encoding="utf-8", newline=newline)
+        print(f"Wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _services(args: argparse.Namespace) -> int:
+    from course.store import Store
+
+    store = Store()
+    for service in store.services():
+        print(f"{service.name}\t{store.count_answers(service.id)} answers")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="online-lives", description="The Online Lives course.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the course with Voila on this machine")
+    serve.add_argument("--port", type=int, default=8866)
+    serve.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--pool-size", type=int, default=1, help="preheated kernels per page (0: none)")
+    serve.set_defaults(func=_serve)
+
+    check = sub.add_parser("check-content", help="validate every file in datasets/")
+    check.set_defaults(func=_check_content)
+
+    export = sub.add_parser("export", help="export one service's assessment")
+    export.add_argument("--service", required=True, help="the service's name")
+    export.add_argument("--format", choices=("csv", "json"), default="json")
+    export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.set_defaults(func=_export)
+
+    services = sub.add_parser("services", help="list the services in the store")
+    services.set_defaults(func=_services)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Exception as exc:  # a clear message, never a traceback with people's answers in it
+        from course.content import ContentError
+        from course.store import StoreError
+
+        if isinstance(exc, ContentError | StoreError | ValueError):
+            print(f"online-lives: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Start the course's Voila server in a child process, for tests and benchmarks.
+
+It runs the same server as `online-lives serve` (same arguments), on a free port of the
+loopback address, with its own store and Jupyter folders so that it touches nothing of
+the person's own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import server, settings
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_env(root: Path, db_url: str | None = None) -> dict[str, str]:
+    """Environment for a server (and its kernels) confined to `root`."""
+    env = dict(os.environ)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR"):
+        path = root / name.lower()
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    data = root / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    env["ONLINE_LIVES_DATA"] = str(data)
+    env["ONLINE_LIVES_DB"] = db_url or f"sqlite:///{data / 'online-lives.sqlite'}"
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("QUERY_STRING", None)
+    return env
+
+
+@dataclass
+class CourseServer:
+    root: Path
+    port: int
+    process: subprocess.Popen
+    env: dict[str, str]
+    log_path: Path
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def page_url(self, notebook: str, **query: str) -> str:
+        from urllib.parse import urlencode
+
+        suffix = f"?{urlencode(query)}" if query else ""
+        return f"{self.base_url}/voila/render/{notebook}{suffix}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+
+
+def start(
+    root: Path,
+    pool_size: int = 1,
+    db_url: str | None = None,
+    port: int | None = None,
+    modules_dir: Path | None = None,
+    timeout: float = 120.0,
+    wait_for_pools: bool = True,
+) -> CourseServer:
+    """Start a server and wait until it answers (and, with preheating, its pools are full)."""
+    root.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    env = isolated_env(root, db_url)
+    args = server.voila_arguments(port=port, pool_size=pool_size, modules_dir=modules_dir)
+    log_path = root / "server.log"
+    log = log_path.open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course.server", *args],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    running = CourseServer(root, port, process, env, log_path)
+    deadline = time.monotonic() + timeout
+    expected_pools = 0
+    if pool_size > 0 and wait_for_pools:
+        expected_pools = len(list((modules_dir or settings.MODULES_DIR).glob("*.ipynb")))
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the course server exited early:\n{running.log()}")
+        try:
+            with urllib.request.urlopen(f"{running.base_url}/voila/tree", timeout=2):  # noqa: S310
+                pass
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+            continue
+        if running.log().count("is filled with") >= expected_pools:
+            return running
+        time.sleep(0.3)
+    running.stop()
+    raise TimeoutError(f"the course server did not start within {timeout:.0f} s:\n{running.log()}")

@@ -1,0 +1,238 @@
+"""The response store: every answer, saved the moment it is given.
+
+One small interface over SQLAlchemy Core. The default is a SQLite file (WAL journal, so
+many Voila kernels on one server can read and write at once); any SQLAlchemy URL works,
+PostgreSQL included, for deployments that outgrow one machine.
+
+Nothing here logs what people type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from course import settings
+from course.scoring import FIELDS, Answer, check_field
+
+SCHEMA_VERSION = 1
+MAX_SERVICE_NAME = 120
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(256), nullable=False),
+)
+
+services_table = sa.Table(
+    "services",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("slug", sa.String(140), nullable=False, unique=True),
+    sa.Column("name", sa.String(MAX_SERVICE_NAME), nullable=False, unique=True),
+    sa.Column("planner_version", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+answers_table = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("statement_id", sa.String(16), primary_key=True),
+    sa.Column("score", sa.SmallInteger, nullable=True),
+    sa.Column("evidence", sa.Text, nullable=False, default=""),
+    sa.Column("qa_score", sa.SmallInteger, nullable=True),
+    sa.Column("qa_note", sa.Text, nullable=False, default=""),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used (for example, it was written by a newer version)."""
+
+
+@dataclass(frozen=True)
+class Service:
+    id: int
+    slug: str
+    name: str
+    planner_version: str
+    created_at: str
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def clean_service_name(name: object) -> str:
+    """A service name with its white space tidied; raises ValueError if unusable."""
+    if not isinstance(name, str):
+        raise ValueError("The service name must be text.")
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValueError("Type a name for the service, for example \u201cRiverside CAMHS\u201d.")
+    if len(cleaned) > MAX_SERVICE_NAME:
+        raise ValueError(f"A service name can be at most {MAX_SERVICE_NAME} characters.")
+    if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
+        raise ValueError("The service name contains characters that cannot be shown.")
+    return cleaned
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:60].strip("-") or "service"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """Services and their answers."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or settings.database_url()
+        self.engine = make_engine(self.url)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+            if found is None:
+                conn.execute(sa.insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(found) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"This store was written by a newer version of Online Lives (store schema {found}, "
+                    f"this version understands {SCHEMA_VERSION}). Update the course before using it."
+                )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- services -------------------------------------------------------------------------
+
+    def services(self) -> list[Service]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(services_table).order_by(services_table.c.name)).all()
+        return [Service(**row._mapping) for row in rows]
+
+    def service(self, slug: str) -> Service | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(services_table).where(services_table.c.slug == slug)).first()
+        return Service(**row._mapping) if row else None
+
+    def service_by_name(self, name: str) -> Service | None:
+        cleaned = clean_service_name(name)
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(services_table)).all()
+        for row in rows:
+            if row.name.casefold() == cleaned.casefold():
+                return Service(**row._mapping)
+        return None
+
+    def create_service(self, name: str, planner_version: str) -> Service:
+        """Create a service, or return the existing one of that name (case-insensitive)."""
+        cleaned = clean_service_name(name)
+        existing = self.service_by_name(cleaned)
+        if existing:
+            return existing
+        base = slugify(cleaned)
+        with self.engine.begin() as conn:
+            taken = set(conn.execute(sa.select(services_table.c.slug)).scalars())
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            conn.execute(
+                sa.insert(services_table).values(
+                    slug=slug, name=cleaned, planner_version=planner_version, created_at=now()
+                )
+            )
+        service = self.service(slug)
+        assert service is not None
+        return service
+
+    # --- answers --------------------------------------------------------------------------
+
+    def answers(self, service_id: int) -> dict[str, Answer]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(answers_table).where(answers_table.c.service_id == service_id)).all()
+        return {
+            row.statement_id: Answer(
+                statement_id=row.statement_id,
+                score=row.score,
+                evidence=row.evidence,
+                qa_score=row.qa_score,
+                qa_note=row.qa_note,
+                updated_at=row.updated_at,
+            )
+            for row in rows
+        }
+
+    def save(self, service_id: int, statement_id: str, **fields: object) -> None:
+        """Write one or more fields of one answer at once (an upsert)."""
+        if not fields:
+            return
+        values = {name: check_field(name, value) for name, value in fields.items()}
+        values["updated_at"] = now()
+        with self.engine.begin() as conn:
+            self._upsert(conn, service_id, statement_id, values)
+
+    def _upsert(self, conn: sa.Connection, service_id: int, statement_id: str, values: dict[str, object]) -> None:
+        keys = {"service_id": service_id, "statement_id": statement_id}
+        dialect = conn.dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            if dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert
+            statement = insert(answers_table).values(**keys, **values)
+            statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+            conn.execute(statement)
+            return
+        updated = conn.execute(
+            sa.update(answers_table)
+            .where(answers_table.c.service_id == service_id, answers_table.c.statement_id == statement_id)
+            .values(**values)
+        )
+        if updated.rowcount == 0:
+            conn.execute(sa.insert(answers_table).values(**keys, **values))
+
+    def replace_answers(self, service_id: int, answers: Iterable[Answer]) -> int:
+        """Replace every stored answer of a service in one transaction; returns the count."""
+        rows = []
+        for answer in answers:
+            row = {name: check_field(name, getattr(answer, name)) for name in FIELDS}
+            row.update(service_id=service_id, statement_id=answer.statement_id, updated_at=answer.updated_at or now())
+            rows.append(row)
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(answers_table).where(answers_table.c.service_id == service_id))
+            if rows:
+                conn.execute(sa.insert(answers_table), rows)
+        return len(rows)
+
+    def count_answers(self, service_id: int) -> int:
+        return sum(1 for a in self.answers(service_id).values() if not a.is_empty)

@@ -1,0 +1,138 @@
+"""Pieces every page shares: the store and planner of this kernel, the request's query
+string, page styling, navigation links and download links."""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+from functools import cache
+from urllib.parse import parse_qs, urlencode
+
+import ipywidgets as ipw
+
+from course.content import Planner, planner
+from course.store import Service, Store
+
+HOME_PAGE = "home.ipynb"
+PROFILE_PAGE = "profile.ipynb"
+
+
+@cache
+def store() -> Store:
+    """The store for this kernel (one connection pool per kernel)."""
+    return Store()
+
+
+def course_planner() -> Planner:
+    return planner()
+
+
+def request_query() -> dict[str, str]:
+    """The page request's query string, as a dict of first values.
+
+    Under Voila with preheated kernels the notebook runs before anyone asks for it; this
+    waits for the real request first. Anywhere else it reads QUERY_STRING directly.
+    """
+    query = None
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        from voila.utils import wait_for_request
+
+        query = wait_for_request()
+    if query is None:
+        query = os.environ.get("QUERY_STRING", "")
+    return {key: values[0] for key, values in parse_qs(query or "").items() if values}
+
+
+def page_link(page: str, service: Service | None) -> str:
+    """A relative link to another page of the course, carrying the chosen service."""
+    return f"{page}?{urlencode({'service': service.slug})}" if service else page
+
+
+def esc(value: object) -> str:
+    """Text made safe to place inside HTML (content and attributes)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def paragraphs(text: str) -> str:
+    """Plain text with blank-line paragraphs as escaped HTML paragraphs."""
+    parts = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    return "".join(f"<p>{esc(p)}</p>" for p in parts)
+
+
+def download_link(text: str, filename: str, mime: str, label: str, css_class: str = "ol-download") -> str:
+    """An <a download> link holding `text` as a data URI: works in Voila and on Binder."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return (
+        f'<a class="{css_class}" download="{esc(filename)}" '
+        f'href="data:{mime};charset=utf-8;base64,{payload}">{esc(label)}</a>'
+    )
+
+
+PAGE_CSS = """
+<style>
+.ol-page { max-width: 60rem; font-size: 16px; line-height: 1.5; color: #1a1a1a; }
+.ol-page h1 { font-size: 2rem; margin: 0.5rem 0 1rem; }
+.ol-page h2 { font-size: 1.5rem; margin: 1.5rem 0 0.5rem; }
+.ol-page h3 { font-size: 1.15rem; margin: 0.75rem 0 0.25rem; }
+.ol-page p { margin: 0 0 0.75rem; }
+.ol-page a { color: #0b4f9c; text-decoration: underline; }
+.ol-page a:visited { color: #4c2c92; }
+.ol-page a:focus, .ol-page button:focus, .ol-page input:focus, .ol-page textarea:focus,
+.ol-page select:focus { outline: 3px solid #ffbf47; outline-offset: 0; }
+.ol-nav { border-bottom: 1px solid #b1b4b6; padding: 0.5rem 0; margin-bottom: 0.5rem; }
+.ol-nav a { margin-right: 1.25rem; }
+.ol-quote { border-left: 4px solid #505a5f; padding-left: 1rem; font-style: italic; }
+.ol-credit { font-size: 0.9rem; color: #3d3d3d; }
+.ol-statement { border-top: 2px solid #b1b4b6; padding-top: 0.5rem; margin-top: 1rem; }
+.ol-flag { border-left: 5px solid #b35806; background: #fff4e5; padding: 0.25rem 0.75rem; margin: 0.25rem 0; }
+.ol-ok { border-left: 5px solid #00703c; background: #eef7f1; padding: 0.25rem 0.75rem; margin: 0.25rem 0; }
+.ol-error { border-left: 5px solid #b10e1e; background: #fdecee; padding: 0.25rem 0.75rem; margin: 0.25rem 0; }
+.ol-status { font-size: 0.9rem; color: #3d3d3d; }
+.ol-table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
+.ol-table th, .ol-table td { border: 1px solid #b1b4b6; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+.ol-table th { background: #f3f2f1; }
+.ol-download { display: inline-block; margin: 0.25rem 1rem 0.25rem 0; padding: 0.4rem 0.8rem;
+  border: 2px solid #0b4f9c; border-radius: 4px; font-weight: bold; }
+.ol-page .widget-radio-box label { font-size: 15px; line-height: 1.6; }
+.ol-page .widget-label { color: #1a1a1a; }
+.ol-page .jupyter-button.mod-primary { background-color: #0b4f9c; }
+</style>
+"""
+
+
+def style() -> ipw.HTML:
+    return ipw.HTML(PAGE_CSS)
+
+
+def nav_html(service: Service | None, current: str) -> str:
+    """The navigation bar: course home, the six sections, the profile."""
+    links = [(HOME_PAGE, "Course home")]
+    links += [(s.notebook, f"{s.number}. {s.title}") for s in course_planner().sections]
+    links.append((PROFILE_PAGE, "Profile and action plan"))
+    items = []
+    for page, label in links:
+        if page == current:
+            items.append(f'<strong aria-current="page">{esc(label)}</strong>')
+        else:
+            items.append(f'<a href="{esc(page_link(page, service))}">{esc(label)}</a>')
+    who = (
+        f"Assessing: <strong>{esc(service.name)}</strong>"
+        if service
+        else "No service chosen yet: choose or add one on the course home."
+    )
+    return f'<nav class="ol-nav" aria-label="Course pages">{" ".join(items)}</nav><p class="ol-status">{who}</p>'
+
+
+def credit_html() -> str:
+    p = course_planner()
+    return f'<p class="ol-credit">{esc(p.source.credit)}</p>'
+
+
+def resolve_service(query: dict[str, str]) -> Service | None:
+    """The service named in the query string; else the only service, if there is one."""
+    slug = query.get("service")
+    if slug:
+        return store().service(slug)
+    services = store().services()
+    return services[0] if len(services) == 1 else None

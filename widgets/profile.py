@@ -1,0 +1,186 @@
+"""The profile: radar chart, all 36 statements, flags, the action plan and exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ipywidgets as ipw
+
+from course.exports import to_csv, to_json
+from course.scoring import action_plan, flags_for, summarise, unanswered
+from course.store import Service
+from widgets.common import (
+    PROFILE_PAGE,
+    course_planner,
+    credit_html,
+    download_link,
+    esc,
+    nav_html,
+    page_link,
+    request_query,
+    resolve_service,
+    store,
+    style,
+)
+from widgets.radar import RadarChart
+
+
+def _score(value: int | None) -> str:
+    return "not scored" if value is None else str(value)
+
+
+def _mean(value: float | None) -> str:
+    return "not scored" if value is None else f"{value:.1f}"
+
+
+class ProfilePage(ipw.VBox):
+    """The profile page. Build it, display it, then call `start()`."""
+
+    def __init__(self) -> None:
+        planner = course_planner()
+        self.service: Service | None = None
+        self._nav = ipw.HTML(nav_html(None, PROFILE_PAGE))
+        self._title = ipw.HTML("<h1>Profile and action plan</h1>")
+        self._chart = RadarChart(planner, summarise(planner, {}))
+        self._sections = ipw.HTML()
+        self._plan = ipw.HTML()
+        self._flags = ipw.HTML()
+        self._table = ipw.HTML()
+        self._downloads = ipw.HTML()
+        self._refresh = ipw.Button(description="Refresh", tooltip="Read the latest answers from the store")
+        self._refresh.on_click(lambda _b: self.refresh())
+        super().__init__(
+            [
+                style(),
+                self._nav,
+                self._title,
+                self._refresh,
+                ipw.HTML(
+                    "<h2>Your scores by section</h2><p>The chart shows each section's average "
+                    "score from 0 (centre) to 4 (edge): your self-assessment as a solid line with "
+                    "circles, the QA check as a dashed line with squares. The table below gives the "
+                    "same figures.</p>"
+                ),
+                self._chart,
+                self._sections,
+                self._plan,
+                self._flags,
+                self._table,
+                self._downloads,
+                ipw.HTML(credit_html()),
+            ]
+        )
+        self.add_class("ol-page")
+        self.add_class("ol-profile")
+        self.refresh()
+
+    def start(self) -> None:
+        self.service = resolve_service(request_query())
+        self.refresh()
+
+    def set_service(self, service: Service | None) -> None:
+        self.service = service
+        self.refresh()
+
+    def refresh(self) -> None:
+        planner = course_planner()
+        service = self.service
+        answers = store().answers(service.id) if service else {}
+        summaries = summarise(planner, answers)
+        self._nav.value = nav_html(service, PROFILE_PAGE)
+        self._title.value = (
+            f"<h1>Profile and action plan: {esc(service.name)}</h1>" if service else "<h1>Profile and action plan</h1>"
+        )
+        self._chart.show(summaries)
+
+        rows = "".join(
+            f"<tr><td>{section.number}. {esc(section.title)}</td><td>{s.answered} of {s.total}</td>"
+            f"<td>{_mean(s.self_mean)}</td><td>{_mean(s.qa_mean)}</td><td>{len(s.flags)}</td></tr>"
+            for section, s in zip(planner.sections, summaries, strict=True)
+        )
+        self._sections.value = (
+            '<table class="ol-table ol-section-summary"><caption class="ol-status">Section averages</caption>'
+            '<thead><tr><th scope="col">Section</th><th scope="col">Scored</th><th scope="col">Self average</th>'
+            f'<th scope="col">QA average</th><th scope="col">Flags</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
+        if service is None:
+            self._plan.value = (
+                '<p class="ol-error"><strong>No service chosen.</strong> '
+                '<a href="home.ipynb">Choose or add your service on the course home</a>.</p>'
+            )
+            self._flags.value = self._table.value = self._downloads.value = ""
+            return
+
+        plan = action_plan(planner, answers)
+        missing = unanswered(planner, answers)
+        if plan:
+            items = "".join(
+                f"<li><strong>{esc(item.statement.id)}</strong> ({esc(item.section.title)}, scored {item.score}: "
+                f"{esc(planner.descriptor(item.score))}). {esc(item.statement.text)}</li>"
+                for item in plan
+            )
+            plan_html = (
+                "<h2>Action plan: where to act first</h2><p>Statements scored 0 to 2, lowest first.</p>"
+                f'<ol class="ol-action-plan">{items}</ol>'
+            )
+        else:
+            plan_html = "<h2>Action plan: where to act first</h2><p>No statement is scored below 3.</p>"
+        if missing:
+            plan_html += (
+                f"<p>{len(missing)} of {len(planner.statements)} statements are not scored yet: "
+                f"{esc(', '.join(s.id for s in missing))}.</p>"
+            )
+        self._plan.value = plan_html
+
+        flags = [f for s in planner.statements for f in flags_for(answers.get(s.id))]
+        self._flags.value = "<h2>Flags</h2>" + (
+            '<ul class="ol-flag-list">'
+            + "".join(
+                f'<li class="ol-flag"><strong>Flag, {esc(f.statement_id)}:</strong> {esc(f.message)}</li>'
+                for f in flags
+            )
+            + "</ul>"
+            if flags
+            else "<p>No flags: every score of 3 or 4 has evidence, and no QA score differs from "
+            "the self-assessment by 2 or more.</p>"
+        )
+
+        body = []
+        for section in planner.sections:
+            for statement in section.statements:
+                a = answers.get(statement.id)
+                marks = " ".join(f"Flag: {f.message}" for f in flags_for(a))
+                body.append(
+                    f'<tr data-statement="{esc(statement.id)}"><th scope="row">{esc(statement.id)}</th>'
+                    f"<td>{esc(statement.text)}</td><td>{_score(a.score if a else None)}</td>"
+                    f"<td>{esc(a.evidence if a else '')}</td><td>{_score(a.qa_score if a else None)}</td>"
+                    f"<td>{esc(a.qa_note if a else '')}</td><td>{esc(marks)}</td></tr>"
+                )
+        self._table.value = (
+            "<h2>All 36 statements</h2>"
+            '<table class="ol-table ol-statements"><caption class="ol-status">Every statement with its '
+            'score, evidence and QA</caption><thead><tr><th scope="col">No.</th><th scope="col">Statement</th>'
+            '<th scope="col">Score</th><th scope="col">Evidence</th><th scope="col">QA score</th>'
+            f'<th scope="col">QA note</th><th scope="col">Flags</th></tr></thead><tbody>{"".join(body)}</tbody></table>'
+        )
+
+        stem = f"online-lives-{service.slug}-{date.today().isoformat()}"
+        self._downloads.value = (
+            "<h2>Download</h2><p>Keep a copy of your assessment, or move it to another computer. "
+            "The JSON file can be uploaded on the course home to resume. The files hold "
+            "everything typed into the evidence and QA boxes: store them as carefully as any "
+            "other service record.</p>"
+            + download_link(
+                to_json(planner, service, answers),
+                f"{stem}.json",
+                "application/json",
+                "Download my assessment (JSON)",
+            )
+            + download_link(
+                to_csv(planner, service, answers),
+                f"{stem}.csv",
+                "text/csv",
+                "Download as a spreadsheet (CSV)",
+            )
+            + f'<p><a href="{esc(page_link("home.ipynb", service))}">Back to the course home</a></p>'
+        )

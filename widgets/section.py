@@ -1,0 +1,167 @@
+"""A planner section's page: explanation, six statements, and a live summary."""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+
+from course.scoring import summarise, summarise_section
+from course.store import Service
+from widgets.common import (
+    course_planner,
+    credit_html,
+    esc,
+    nav_html,
+    page_link,
+    paragraphs,
+    request_query,
+    resolve_service,
+    store,
+    style,
+)
+from widgets.radar import RadarChart
+from widgets.statement import StatementRow
+
+
+def scale_html() -> str:
+    planner = course_planner()
+    items = "".join(f"<li><strong>{lvl.level}</strong>: {esc(lvl.descriptor)}</li>" for lvl in planner.scale)
+    return (
+        "<h2>How to score</h2>"
+        "<p>Score each statement for your service as it is now, from 0 to 4. "
+        "Leave a statement unscored until you are ready: unscored is not the same as 0.</p>"
+        f"<ul>{items}</ul>"
+        f"<p>{esc(planner.qa_explanation)}</p>"
+    )
+
+
+class SectionPage(ipw.VBox):
+    """The page for one planner section. Build it, display it, then call `start()`."""
+
+    def __init__(self, section_id: str) -> None:
+        planner = course_planner()
+        self.section = planner.section(section_id)
+        self.service: Service | None = None
+        self._stored_answers: dict = {}
+        self._nav = ipw.HTML(nav_html(None, self.section.notebook))
+        self._notice = ipw.HTML()
+        section = self.section
+        intro = f"<h1>{section.number}. {esc(section.title)}: {esc(section.heading)}</h1>" + paragraphs(
+            section.explanation
+        )
+        if section.prompt:
+            intro += f'<p class="ol-quote">{esc(section.prompt)}</p>'
+        if section.quote:
+            intro += (
+                f'<p class="ol-quote">\u201c{esc(section.quote)}\u201d '
+                '<span class="ol-credit">(from the planner)</span></p>'
+            )
+        intro += scale_html() + "<h2>The statements</h2>"
+        self._rows = [StatementRow(s, planner, self._save, self._refresh_summary) for s in section.statements]
+        self._summary = ipw.HTML()
+        self._chart = RadarChart(planner, summarise(planner, {}), height=360)
+        self._footer = ipw.HTML()
+        super().__init__(
+            [
+                style(),
+                self._nav,
+                ipw.HTML(intro),
+                self._notice,
+                *self._rows,
+                ipw.HTML("<h2>Summary of this section</h2>"),
+                self._summary,
+                ipw.HTML("<h3>All six sections so far</h3>"),
+                self._chart,
+                self._footer,
+                ipw.HTML(credit_html()),
+            ]
+        )
+        self.add_class("ol-page")
+        self.add_class(f"ol-section-{section.id}")
+        self.set_service(None)
+
+    # --- binding to a service ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Wait for the page request (Voila preheating) and show that service's answers."""
+        self.set_service(resolve_service(request_query()))
+
+    def set_service(self, service: Service | None) -> None:
+        self.service = service
+        self._nav.value = nav_html(service, self.section.notebook)
+        answers = store().answers(service.id) if service else {}
+        self._stored_answers = answers  # the other sections' answers, for the radar
+        for row in self._rows:
+            row.set_answer(answers.get(row.statement.id))
+            row.set_enabled(service is not None)
+        if service is None:
+            self._notice.value = (
+                '<p class="ol-error"><strong>Choose your service first.</strong> '
+                'Answers are saved for a named service. <a href="home.ipynb">Go to the course home</a> '
+                "to choose or add one, then come back to this section.</p>"
+            )
+        else:
+            self._notice.value = (
+                '<p class="ol-status">Every answer is saved as you give it. '
+                "You can close this page and come back at any time.</p>"
+            )
+        self._footer.value = self._footer_html()
+        self._refresh_summary()
+
+    # --- saving and the live summary ---------------------------------------------------------
+
+    def _save(self, statement_id: str, field: str, value: object) -> None:
+        if self.service is None:
+            return
+        store().save(self.service.id, statement_id, **{field: value})
+
+    def answers(self) -> dict:
+        return {row.statement.id: row.answer for row in self._rows}
+
+    def _refresh_summary(self) -> None:
+        summary = summarise_section(self.section, self.answers())
+        mean = "not yet scored" if summary.self_mean is None else f"{summary.self_mean:.1f} out of 4"
+        qa = (
+            "none checked yet"
+            if summary.qa_mean is None
+            else f"{summary.qa_mean:.1f} out of 4 ({summary.qa_checked} checked)"
+        )
+        flags = "".join(f"<li>{esc(f.statement_id)}: {esc(f.message)}</li>" for f in summary.flags)
+        self._summary.value = (
+            f'<div class="ol-summary" role="status">'
+            f"<p><strong>{summary.answered} of {summary.total}</strong> statements scored. "
+            f"Section average: <strong>{mean}</strong>. QA average: {qa}.</p>"
+            + (
+                f"<p><strong>Flags ({len(summary.flags)}):</strong></p><ul>{flags}</ul>"
+                if flags
+                else "<p>No flags.</p>"
+            )
+            + "</div>"
+        )
+        self._update_chart()
+
+    def _update_chart(self) -> None:
+        planner = course_planner()
+        answers = {**self._stored_answers, **self.answers()}
+        self._chart.show(summarise(planner, answers))
+
+    def _footer_html(self) -> str:
+        planner = course_planner()
+        sections = planner.sections
+        i = sections.index(self.section)
+        links = []
+        if i > 0:
+            prev = sections[i - 1]
+            links.append(
+                f'<a href="{esc(page_link(prev.notebook, self.service))}">'
+                f"Previous: {prev.number}. {esc(prev.title)}</a>"
+            )
+        if i + 1 < len(sections):
+            nxt = sections[i + 1]
+            links.append(
+                f'<a href="{esc(page_link(nxt.notebook, self.service))}">Next: {nxt.number}. {esc(nxt.title)}</a>'
+            )
+        else:
+            links.append(
+                f'<a href="{esc(page_link("profile.ipynb", self.service))}">Next: your profile and action plan</a>'
+            )
+        return f'<nav class="ol-nav" aria-label="Previous and next section">{" ".join(links)}</nav>'
