@@ -79,7 +79,7 @@ PAGE_CSS = """
 .ol-page a { color: #0b4f9c; text-decoration: underline; }
 .ol-page a:visited { color: #4c2c92; }
 .ol-page a:focus, .ol-page button:focus, .ol-page input:focus, .ol-page textarea:focus,
-.ol-page select:focus { outline: 3px solid #ffbf47; outline-offset: 0; }
+.ol-page select:focus { outline: 3px solid #0b0c0c !important; outline-offset: 2px !important; }
 .ol-nav { border-bottom: 1px solid #b1b4b6; padding: 0.5rem 0; margin-bottom: 0.5rem; }
 .ol-nav a { margin-right: 1.25rem; }
 .ol-quote { border-left: 4px solid #505a5f; padding-left: 1rem; font-style: italic; }

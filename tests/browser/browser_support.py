@@ -1,0 +1,126 @@
+"""Helpers for the browser tests: the pages, checks a person would make, axe-core."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from course.content import load_planner
+from course.store import Service, Store
+
+HERE = Path(__file__).parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = HERE.parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PAGES = [
+    "home.ipynb",
+    *(s.notebook for s in load_planner().sections),
+    "profile.ipynb",
+]
+LOAD_TIMEOUT = 90_000  # ms; a page without a preheated kernel runs its notebook first
+
+
+def new_service(store: Store, name: str) -> Service:
+    return store.create_service(name, load_planner().version)
+
+
+# Voila 0.5 asks the server to shut the page's kernel down when the page unloads; the call
+# fails its xsrf check (403) or is cut off by the navigation (voila issue 1458). Idle
+# culling stops those kernels instead (see course/server.py).
+KNOWN_VOILA_SHUTDOWN = "/voila/api/shutdown/"
+
+
+@dataclass
+class PageWatch:
+    """What went wrong on a page: console errors, uncaught errors, failed local requests."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_local: list[str] = field(default_factory=list)
+    blocked_external: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        # "Failed to load resource" console lines repeat a network event, and every network
+        # failure is checked by URL below; requests to other hosts (the Font Awesome CDN that
+        # ipywidgets asks for) are blocked on purpose, as there is no network here.
+        console = [e for e in self.console_errors if not e.startswith("Failed to load resource")]
+        local = [f for f in self.failed_local if KNOWN_VOILA_SHUTDOWN not in f]
+        return console + self.page_errors + local
+
+
+def is_local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+
+
+def open_course_page(page: Page, url: str) -> None:
+    """Load a Voila page and wait until its widgets are on screen and connected."""
+    page.goto(url, timeout=LOAD_TIMEOUT)
+    page.wait_for_selector(".ol-page", timeout=LOAD_TIMEOUT)
+    # Voila hides the spinner once every cell has run; widgets are then live.
+    page.wait_for_function(
+        "() => !document.querySelector('#loading') || "
+        "getComputedStyle(document.querySelector('#loading')).display === 'none'",
+        timeout=LOAD_TIMEOUT,
+    )
+
+
+def assert_no_error_output(page: Page) -> None:
+    errors = page.locator(".jp-OutputArea-output[data-mime-type*='stderr'], .jp-RenderedText[data-mime-type*='error']")
+    assert errors.count() == 0, errors.all_inner_texts()
+    text = page.locator("body").inner_text()
+    for marker in ("Traceback", "Error executing", "There was an error when executing"):
+        assert marker not in text, f"{marker!r} shown on the page"
+
+
+def run_axe(page: Page) -> list[dict]:
+    """axe-core (from the npm registry) run in the page; returns its violations."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make test`, which installs it from the npm registry.")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return result["violations"]
+
+
+def serious(violations: list[dict]) -> list[dict]:
+    return [v for v in violations if v.get("impact") in ("serious", "critical")]
+
+
+def describe(violations: list[dict]) -> str:
+    return json.dumps(
+        [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "nodes": [n["html"][:200] for n in v["nodes"][:3]],
+            }
+            for v in violations
+        ],
+        indent=1,
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def statement_row(page: Page, statement_id: str):  # type: ignore[no-untyped-def]
+    return page.locator(f".ol-statement-{statement_id.replace('.', '-')}")
+
+
+def descriptor(level: int) -> str:
+    scale = load_planner().scale[level]
+    return f"{scale.level}: {scale.descriptor}"

@@ -1,0 +1,89 @@
+"""Fixtures for the browser tests: the real course server and Debian's Chromium driven by
+Playwright (by executable path; never `playwright install`)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browser_support import CHROMIUM_ARGS, PageWatch, is_local
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from course import devserver
+from course.store import Store
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def course_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[devserver.CourseServer]:
+    """The course served as `online-lives serve` serves it: preheated kernels, pool of 1."""
+    server = devserver.start(tmp_path_factory.mktemp("course-server"), pool_size=1)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server_store(course_server: devserver.CourseServer) -> Iterator[Store]:
+    store = Store(course_server.env["ONLINE_LIVES_DB"])
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    watch = PageWatch()
+    page.watch = watch  # type: ignore[attr-defined]
+
+    def route(r):  # type: ignore[no-untyped-def]
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            watch.blocked_external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: watch.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: watch.page_errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: (
+            watch.failed_local.append(f"{r.url} HTTP {r.status}") if r.status >= 400 and is_local(r.url) else None
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda r: watch.failed_local.append(f"{r.url} {r.failure}") if is_local(r.url) else None,
+    )
+    yield page
+    context.close()
