@@ -142,16 +142,21 @@ def _node_line(node: yaml.Node | None, path: list[Any]) -> int | None:
 def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file, returning the data and its node tree (for line numbers)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ContentError(path, None, "file not found") from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(path, None, f"not UTF-8 text ({exc.reason})") from None
+        line = raw.count(b"\n", 0, exc.start) + 1  # the line holding the first bad byte
+        raise ContentError(path, line, f"not UTF-8 text ({exc.reason})") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and exc.problem and "end of stream" in exc.problem:
+            mark = exc.context_mark  # an unclosed quote or bracket: where it was opened
         line = mark.line + 1 if mark else None
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
         raise ContentError(path, line, f"not valid YAML: {problem}") from None
@@ -168,7 +173,32 @@ def validate(path: Path, data: Any, node: yaml.Node | None, schema_name: str) ->
     if errors:
         error = errors[0]
         where = "/".join(str(p) for p in error.absolute_path) or "the top level"
-        raise ContentError(path, _node_line(node, list(error.absolute_path)), f"at {where}: {_message(error)}")
+        line = _node_line(node, list(error.absolute_path))
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {})
+            extra = next((key for key in error.instance if key not in allowed), None)
+            line = _key_line(node, list(error.absolute_path), extra) or line
+        raise ContentError(path, line, f"at {where}: {_message(error)}")
+
+
+def _key_line(node: yaml.Node | None, path: list[Any], key: Any) -> int | None:
+    """The 1-based line of `key` itself in the mapping at `path` (None if not found)."""
+    if node is None:
+        return None
+    for step in path:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            child = node.value[step]
+        if child is None:
+            return None
+        node = child
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.value == key:
+                return key_node.start_mark.line + 1
+    return None
 
 
 def _message(error: jsonschema.ValidationError) -> str:
@@ -176,6 +206,9 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"unexpected field ({error.message})"
     if error.validator == "required":
         return f"missing field: {error.message}"
+    if error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
+        bound = "at least" if error.validator == "minItems" else "at most"
+        return f"has {len(error.instance)} items; it must have {bound} {error.validator_value}"
     return error.message
 
 
@@ -234,8 +267,11 @@ def _check_planner(path: Path, data: dict[str, Any], node: yaml.Node | None) -> 
     """Rules a JSON Schema cannot express: order, uniqueness and numbering."""
     levels = [s["level"] for s in data["scale"]]
     if levels != [0, 1, 2, 3, 4]:
+        first_wrong = next(i for i, level in enumerate(levels) if level != i)
         raise ContentError(
-            path, _node_line(node, ["scale"]), f"the scale must list levels 0 to 4 in order, found {levels}"
+            path,
+            _node_line(node, ["scale", first_wrong, "level"]),
+            f"the scale must list levels 0 to 4 in order, found {levels}",
         )
     seen_sections: set[str] = set()
     seen_notebooks: set[str] = set()

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 
 from course.content import Planner, load_schema
-from course.scoring import Answer, flags_for
+from course.scoring import Answer, check_score, flags_for
 from course.store import Service, clean_service_name, now
 
 FORMAT = "online-lives-assessment"
@@ -169,11 +169,15 @@ def parse_assessment(raw: bytes | str, planner: Planner, filename: str = "the fi
             raise ImportRefused(f"{filename} has an answer for statement {sid}, which this planner does not have.")
         if sid in answers:
             raise ImportRefused(f"{filename} has two answers for statement {sid}.")
+        try:  # the schema lets 3.0 through as an integer; the store does not
+            score, qa_score = check_score(row.get("score")), check_score(row.get("qa_score"))
+        except ValueError as exc:
+            raise ImportRefused(f"{filename} is damaged at statement {sid}: {exc}") from None
         answers[sid] = Answer(
             statement_id=sid,
-            score=row.get("score"),
+            score=score,
             evidence=row.get("evidence", ""),
-            qa_score=row.get("qa_score"),
+            qa_score=qa_score,
             qa_note=row.get("qa_note", ""),
             updated_at=row.get("updated_at"),
         )

@@ -119,6 +119,17 @@ class Store:
         self._prepare()
 
     def _prepare(self) -> None:
+        # Several kernels may open a new store at the same moment: one then finds a table, or
+        # the schema version, just created by another. Looking again settles it.
+        for attempt in range(5):
+            try:
+                return self._create_and_check()
+            except sa.exc.DBAPIError as exc:
+                racing = isinstance(exc, sa.exc.IntegrityError) or "already exists" in str(exc.orig)
+                if not racing or attempt == 4:
+                    raise
+
+    def _create_and_check(self) -> None:
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
             found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()

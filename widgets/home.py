@@ -81,7 +81,6 @@ class HomePage(ipw.VBox):
 
         self._choose.observe(self._on_choose, names="value")
         self._add.on_click(self._on_add)
-        self._new_name.on_submit(self._on_add)
         self._upload.observe(self._on_upload, names="value")
         self._replace.on_click(self._on_replace)
         self._keep.on_click(self._on_keep)

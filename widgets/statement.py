@@ -28,6 +28,7 @@ class StatementRow(ipw.VBox):
         self._saver = saver
         self._on_change = on_change
         self._loading = False
+        self._cut_note = ""  # said after "Saved at ..." when the last text was cut to the limit
         self._answer = Answer(statement.id)
 
         wide = ipw.Layout(width="96%")
@@ -161,11 +162,10 @@ class StatementRow(ipw.VBox):
     def _bounded(self, value: object, box: ipw.Textarea) -> str:
         """Text as it arrived, cut to the limit if a client sent more than a person types."""
         text = value if isinstance(value, str) else ""
+        self._cut_note = ""
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT]
-            self._status.value = (
-                f'<span class="ol-status">Text is limited to {MAX_TEXT:,} characters; the rest was not saved.</span>'
-            )
+            self._cut_note = f" Text is limited to {MAX_TEXT:,} characters; the rest was not saved."
         return text
 
     def _save(self, field: str, value: object) -> None:
@@ -174,7 +174,7 @@ class StatementRow(ipw.VBox):
         self._render_flags()
         when = datetime.now().strftime("%H:%M:%S")
         scored = "Not yet scored" if self._answer.score is None else f"Score {self._answer.score}"
-        self._status.value = f'<span class="ol-status">{scored}. Saved at {when}.</span>'
+        self._status.value = f'<span class="ol-status">{scored}. Saved at {when}.{esc(self._cut_note)}</span>'
         self._on_change()
 
     def _render_flags(self) -> None:
