@@ -54,7 +54,7 @@ class PageWatch:
         # "Failed to load resource" console lines repeat a network event, and every network
         # failure is checked by URL below; requests to other hosts (the Font Awesome CDN that
         # ipywidgets asks for) are blocked on purpose, as there is no network here.
-        console = [e for e in self.console_errors if not e.startswith("Failed to load resource")]
+        console = [e for e in self.console_errors if "Failed to load resource" not in e]
         local = [f for f in self.failed_local if KNOWN_VOILA_SHUTDOWN not in f]
         return console + self.page_errors + local
 

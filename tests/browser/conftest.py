@@ -73,7 +73,7 @@ def page(browser: Browser) -> Iterator[Page]:
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: watch.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: watch.console_errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: watch.page_errors.append(str(e)))
     page.on(
         "response",

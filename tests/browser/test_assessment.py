@@ -9,6 +9,13 @@ from course.content import load_planner
 SECTION = load_planner().section("safeguarding")
 
 
+def chart_values(page) -> list:  # type: ignore[no-untyped-def]
+    """The r values of the radar's traces as plotly holds them in the page."""
+    return page.evaluate(
+        "() => document.querySelector('.js-plotly-plot').data.map(t => t.r.slice(0, 6).concat([t.r[6]]))"
+    )
+
+
 def _wait_saved(row) -> None:  # type: ignore[no-untyped-def]
     row.locator(".ol-status", has_text="Saved at").wait_for(timeout=15_000)
 
@@ -41,6 +48,11 @@ def test_create_service_on_home_and_complete_a_section(page, course_server, serv
 
     summary = page.locator(".ol-summary")
     assert "6 of 6" in summary.inner_text()
+    # The live radar on the section page moved with the clicks: mean of 4, 3, 2, 1, 0, 3.
+    page.wait_for_function(
+        "() => { const d = document.querySelector('.js-plotly-plot'); return d && d.data[0].r[4] !== null; }"
+    )
+    assert round(chart_values(page)[0][4], 2) == 2.17
     assert "Section average: 2.2 out of 4" in summary.inner_text()
     screenshot(page, "section-safeguarding-completed")
 
@@ -71,6 +83,7 @@ def test_create_service_on_home_and_complete_a_section(page, course_server, serv
     assert row.get_by_role("radio", name=descriptor(4)).is_checked()
     assert row.get_by_label("Evidence for 5.1").input_value() == "Evidence 5.1: audit <b>2025</b>"
     assert not any(r.is_checked() for r in statement_row(page, "5.6").get_by_role("radio").all())
+    page.locator(".js-plotly-plot").first.wait_for(state="attached")  # the page has finished drawing
 
     # The profile shows the answers, with evidence escaped, never run as HTML.
     page.get_by_role("link", name="Profile and action plan").first.click()
@@ -82,6 +95,9 @@ def test_create_service_on_home_and_complete_a_section(page, course_server, serv
     plan = page.locator(".ol-action-plan")
     assert plan.locator("li").first.inner_text().startswith("5.5")  # scored 0, lowest first
     page.locator(".js-plotly-plot").first.wait_for(state="attached")
+    # The chart in the page (not only the kernel's copy) holds the section means:
+    # 5.1-5.5 scored 4, 3, 2, 1, 0 -> 2.0; QA 2 on all six -> 2.0.
+    assert chart_values(page) == [[None, None, None, None, 2.0, None, None], [None, None, None, None, 2.0, None, None]]
     screenshot(page, "profile-after-section")
     w = page.watch
     assert w.problems() == [], (w.failed_local, w.console_errors, w.blocked_external)
