@@ -1,41 +1,45 @@
 """How fast the course's Voila pages become usable, and what each page view costs the server.
 
-Run it from the project root::
+Run it from the project root (it takes about ten minutes on 2 cores)::
 
     .venv/bin/python benchmarks/page_speed.py [--runs 5] [--out benchmarks/results/page_speed.json]
 
 It prints figures and writes them to a JSON file; it asserts nothing. In one run it:
 
-1. copies `modules/*.ipynb` into a temporary folder, adds `toy.ipynb` (6 ToggleButtons, a
-   plotly radar `FigureWidget` and a Textarea in a VBox: the reference page Voila itself
-   manages, see /work/shared/STACK-NOTES.md) and starts the real course server on that
-   folder with `course.devserver.start(..., pool_size=1)`: preheated kernels, a pool of one
-   per notebook, the same settings for the course pages and the toy. A service is created
-   in the server's store (before the kernels are preheated, see `run`) and named in the
-   course pages' query string.
+1. copies the code (`course/`, `widgets/`, `datasets/`, `modules/`) into a temporary folder
+   and serves that copy (it comes first on the server's and kernels' PYTHONPATH), so that
+   edits made to the working tree during the run cannot change what is measured. It adds
+   `toy.ipynb` to the copied modules (6 ToggleButtons, a plotly radar `FigureWidget` and a
+   Textarea in a VBox: the reference page of /work/shared/STACK-NOTES.md) and starts the
+   real course server on them with `course.devserver.start(..., pool_size=1)`: preheated
+   kernels, a pool of one per notebook, the same settings for the course pages and the
+   toy. A service is created in the server's store (before the kernels are preheated, see
+   `run`) and named in the course pages' query string.
 2. **Time to interactive** (median of `--runs`), one fresh browser context per
-   measurement, from navigation start to the first control responding:
+   measurement, from navigation start until the first control has responded:
    - a section page: the first statement's score radio is clicked and the row's status
      (`.ol-status`) says "Saved at ..." (a round trip through the kernel and the store);
    - the home page: the "Choose your service" `<select>` is enabled and shows the service,
-     and the section table links carry the service (its progress is rendered);
+     and the table of sections (with their progress) is rendered for it: every link in it
+     carries the service;
    - the profile page: the plotly chart is attached and the statements table is present;
    - the toy: its first ToggleButton is clicked and gets `mod-active`.
-   Times are the browser's own clock: `performance.now()` (milliseconds since the
-   navigation started, `performance.timeOrigin`) read in the page at the moment the
-   condition holds. The wall-clock time around `page.goto` + waits
-   (`time.perf_counter()`, which adds the Playwright round trips) is kept in the JSON too.
-   Between measurements the script waits at least 2.5 s *and* until the pool has been
-   refilled: the server log says "is filled with" once per refill (Voila logs it when the
-   new kernel has *started*, before it has run the notebook), so it also waits until the
-   server's process tree is quiet (the new kernel has finished running the notebook).
-3. **Kernel memory**: RSS (and USS) of the kernels (`ipykernel_launcher` children of the
-   server) that serve open pages, and of the idle pool kernels, read with psutil.
-4. **Server CPU-seconds per page view**: user + system CPU of the server process and all
-   its descendants (processes that ended are kept at their last reading, or counted in
-   the server's reaped-children times), over a batch of 8 page views that stay open,
+   Times are the browser's own clock: `performance.now()`, milliseconds since navigation
+   start (`performance.timeOrigin`), read in the page when the condition holds (polled on
+   every animation frame). The wall-clock time around `page.goto` + the waits
+   (`time.perf_counter()`, which adds Playwright's round trips) is in the JSON too.
+   Between measurements the script waits at least 2.5 s, until the used pool kernel has
+   been replaced *and has run its notebook*, and (up to 30 s) until other programs on
+   the machine are quiet. Voila logs "is filled with" when the new kernel has started,
+   before it has run the notebook, so the script waits for the server's process tree to
+   be quiet as well.
+3. **Server CPU-seconds per page view**: user + system CPU of the server process and all
+   its descendants (ended processes are kept at their last reading, or counted in the
+   server's reaped-children times), over a batch of 8 page views that stay open,
    including the pool refills they trigger (the "after" reading waits for the refills).
    Once for the 8 course pages, once for 8 views of the toy.
+4. **Kernel memory**: RSS (and USS) of the kernels (`ipykernel_launcher` children of the
+   server) serving the pages of those batches, still open, and of the idle pool kernels.
 5. **Click to chart**: on the 01-data page, the time from the click on a score radio (a
    capturing click listener in the page) until the SVG paths of the radar's first trace
    change (a MutationObserver), both on `performance.now()`; median of 10 clicks on
@@ -57,6 +61,7 @@ import platform
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,20 +69,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlparse
 
 import nbformat
 import psutil
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
 
-from course import devserver
-from course.content import load_planner
-from course.devserver import CourseServer
-from course.store import Store
+if TYPE_CHECKING:
+    from course.devserver import CourseServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PROJECT_ROOT / "benchmarks" / "results" / "page_speed.json"
+CODE_DIRS = ("course", "widgets", "datasets", "modules")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -87,8 +91,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 120_000
-MIN_GAP_S = 2.5  # between measurements, so the preheated pool can refill
-QUIET_CPU_PER_S = 0.10  # the process tree counts as quiet below 10 % of one core
+MIN_GAP_S = 2.5  # between measurements, so that the preheated pool can refill
+QUIET_SERVER = 0.10  # CPU-s per s: the server tree is quiet below 10 % of one core
+QUIET_MACHINE = 0.25  # CPU-s per s used by other programs that still counts as quiet
+MACHINE_WAIT_S = 30.0  # how long to wait for other programs to quieten down
 BATCH_VIEWS = 8
 
 TARGET_RATIO = 1.0
@@ -144,6 +150,9 @@ class PageSpec:
         return f".ol-statement-{self.statement.replace('.', '-')}"
 
 
+TOY = PageSpec("toy", TOY_NOTEBOOK, "toy")
+
+
 @dataclass
 class View:
     """One page view: browser-clock milliseconds since navigation start, and wall seconds."""
@@ -153,6 +162,14 @@ class View:
     interactive_ms: float  # the control has responded
     wall_s: float  # perf_counter around goto + waits
     kernel_id: str
+    # where the time went, on the same clock as ready_ms
+    html_done_ms: float  # the page's HTML has arrived (navigation responseEnd)
+    load_event_ms: float  # the scripts the HTML names have run (loadEventEnd)
+    kernel_socket_open_ms: float | None  # the first WebSocket (the kernel's) is open
+    resources: int  # files fetched (a fresh context caches nothing)
+    resource_mb: float
+    server_cpu_s: float  # server tree CPU from navigation until `interactive`
+    other_cpu_s: float  # CPU used meanwhile by programs outside this benchmark
 
 
 @dataclass
@@ -160,7 +177,7 @@ class CpuBatch:
     views: int
     cpu_s: float
     elapsed_s: float
-    idle_cpu_per_s: float  # the tree's background rate measured just before the batch
+    idle_cpu_per_s: float  # the server tree's background rate just before the batch
 
     @property
     def per_view(self) -> float:
@@ -176,7 +193,39 @@ class Results:
     clicks: list[dict[str, Any]] = field(default_factory=list)
 
 
-# --- the served folder ------------------------------------------------------------------------
+# --- the code and notebooks that are served -----------------------------------------------------
+
+
+def snapshot_code(target: Path) -> Path:
+    """Copy the course's code, content and notebooks to `target`, put it first on the import
+    path of this process and of the server it starts, and check that it imports."""
+    for name in CODE_DIRS:
+        shutil.copytree(
+            PROJECT_ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    paths = [str(target), *filter(None, [os.environ.get("PYTHONPATH")])]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+    sys.path.insert(0, str(target))
+    check = "import widgets, course.content as c; c.load_planner(); print(c.__file__)"
+    found = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, cwd=target, check=False
+    )
+    if found.returncode != 0 or not found.stdout.startswith(str(target)):
+        raise RuntimeError(f"the copy of the code does not import:\n{found.stderr}")
+    return target
+
+
+def code_version() -> dict[str, Any]:
+    """The commit, and the files of the copied folders that differ from it."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
+        )
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", *CODE_DIRS)
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed.splitlines()}
 
 
 def toy_notebook(metadata: dict[str, Any]) -> nbformat.NotebookNode:
@@ -185,30 +234,26 @@ def toy_notebook(metadata: dict[str, Any]) -> nbformat.NotebookNode:
     return nb
 
 
-def prepare_modules(target: Path) -> Path:
-    """Copy the course notebooks into `target` and add the toy with the same kernelspec."""
-    target.mkdir(parents=True)
-    for notebook in sorted((PROJECT_ROOT / "modules").glob("*.ipynb")):
-        shutil.copy(notebook, target / notebook.name)
-    home = nbformat.read(target / "home.ipynb", as_version=4)
-    nbformat.write(toy_notebook(dict(home.metadata)), target / TOY_NOTEBOOK)
-    return target
+def add_toy(modules: Path) -> None:
+    """Add the toy next to the course notebooks, with the same kernelspec."""
+    home = nbformat.read(modules / "home.ipynb", as_version=4)
+    nbformat.write(toy_notebook(dict(home.metadata)), modules / TOY_NOTEBOOK)
 
 
 def course_pages() -> list[PageSpec]:
+    from course.content import load_planner
+
     planner = load_planner()
     pages = [PageSpec("home", "home.ipynb", "home")]
     pages += [
-        PageSpec(s.notebook.removesuffix(".ipynb"), s.notebook, "section", s.statements[0].id) for s in planner.sections
+        PageSpec(s.notebook.removesuffix(".ipynb"), s.notebook, "section", s.statements[0].id)
+        for s in planner.sections
     ]
     pages.append(PageSpec("profile", "profile.ipynb", "profile"))
     return pages
 
 
-TOY = PageSpec("toy", TOY_NOTEBOOK, "toy")
-
-
-# --- the server's processes ---------------------------------------------------------------------
+# --- processes and CPU ------------------------------------------------------------------------
 
 
 class CpuMeter:
@@ -248,6 +293,28 @@ class CpuMeter:
         return (self.read() - before) / seconds
 
 
+class MachineLoad:
+    """CPU seconds used on the whole machine by programs other than this benchmark (its own
+    process tree holds the server, its kernels, Playwright and Chromium)."""
+
+    def __init__(self) -> None:
+        self._mine = CpuMeter(os.getpid())
+
+    @staticmethod
+    def _busy() -> float:
+        t = psutil.cpu_times()  # guest times are already counted in user and nice
+        busy = ("user", "nice", "system", "irq", "softirq", "steal")
+        return sum(getattr(t, name, 0.0) for name in busy)
+
+    def read(self) -> float:
+        return self._busy() - self._mine.read()
+
+    def rate(self, seconds: float = 1.0) -> float:
+        before = self.read()
+        time.sleep(seconds)
+        return (self.read() - before) / seconds
+
+
 def kernel_processes(server_pid: int) -> dict[str, psutil.Process]:
     """The server's kernels by kernel id (from their connection file name)."""
     kernels = {}
@@ -256,10 +323,8 @@ def kernel_processes(server_pid: int) -> dict[str, psutil.Process]:
             cmdline = " ".join(proc.cmdline())
         except psutil.Error:
             continue
-        if "ipykernel_launcher" not in cmdline:
-            continue
         match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmdline)
-        if match:
+        if "ipykernel_launcher" in cmdline and match:
             kernels[match.group(1)] = proc
     return kernels
 
@@ -268,23 +333,39 @@ def used_kernel_ids(server: CourseServer) -> set[str]:
     return set(re.findall(r"Using pre-heated kernel: (\S+) for", server.log()))
 
 
-def settle(server: CourseServer, meter: CpuMeter, pools: int, timeout: float = 180.0) -> float:
-    """Wait until every used pool kernel has been replaced and the replacement has run its
-    notebook: at least MIN_GAP_S, one "is filled with" per use, then a quiet process tree.
-    Returns the seconds waited."""
-    start = time.perf_counter()
-    time.sleep(MIN_GAP_S)
-    deadline = start + timeout
-    while time.perf_counter() < deadline:
-        log = server.log()
-        refills_due = pools + log.count("Using pre-heated kernel")
-        if log.count("is filled with") >= refills_due and meter.rate(1.0) < QUIET_CPU_PER_S:
-            return time.perf_counter() - start
-        time.sleep(0.25)
-    raise TimeoutError(f"the kernel pools did not settle within {timeout:.0f} s")
+@dataclass
+class Waiter:
+    """Waits between measurements until the server has settled (and the machine, if it can)."""
+
+    server: CourseServer
+    meter: CpuMeter
+    machine: MachineLoad
+    pools: int
+    machine_busy_waits: int = 0  # times other programs did not quieten down in time
+
+    def settle(self, timeout: float = 180.0) -> None:
+        """At least MIN_GAP_S; one "is filled with" per pool and per use of a pool kernel;
+        then a quiet server tree; then, for up to MACHINE_WAIT_S, a quiet machine."""
+        start = time.perf_counter()
+        time.sleep(MIN_GAP_S)
+        while True:
+            log = self.server.log()
+            if "Error at server while executing cell" in log:
+                raise RuntimeError("a notebook failed in a kernel; see the server log")
+            refills_due = self.pools + log.count("Using pre-heated kernel")
+            if log.count("is filled with") >= refills_due and self.meter.rate() < QUIET_SERVER:
+                break
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError(f"the kernel pools did not settle within {timeout:.0f} s")
+            time.sleep(0.25)
+        deadline = time.perf_counter() + MACHINE_WAIT_S
+        while self.machine.rate() > QUIET_MACHINE:
+            if time.perf_counter() > deadline:
+                self.machine_busy_waits += 1
+                return
 
 
-# --- the browser ----------------------------------------------------------------------------------
+# --- the browser ------------------------------------------------------------------------------
 
 
 def block_other_hosts(route: Route) -> None:
@@ -298,7 +379,9 @@ def block_other_hosts(route: Route) -> None:
 
 
 @contextmanager
-def fresh_context(browser: Browser, keep_open: list[BrowserContext] | None = None) -> Iterator[Page]:
+def fresh_context(
+    browser: Browser, keep_open: list[BrowserContext] | None = None
+) -> Iterator[Page]:
     context = browser.new_context()
     context.route("**/*", block_other_hosts)
     try:
@@ -317,16 +400,18 @@ def browser_now(page: Page) -> float:
 def wait_until(page: Page, condition_js: str, arg: Any = None) -> float:
     """Wait for `condition_js` (a function of `arg`) to hold; the page's performance.now() then."""
     body = f"(arg) => (({condition_js})(arg) ? performance.now() : false)"
-    return float(page.wait_for_function(body, arg=arg, polling="raf", timeout=TIMEOUT_MS).json_value())
+    handle = page.wait_for_function(body, arg=arg, polling="raf", timeout=TIMEOUT_MS)
+    return float(handle.json_value())
 
 
 HOME_READY_JS = """(a) => {
   const label = [...document.querySelectorAll('.ol-home .widget-dropdown label')]
     .find((l) => l.textContent.includes('Choose your service'));
   const select = label && label.parentElement.querySelector('select');
-  const links = document.querySelectorAll(`.ol-home .ol-table a[href*="service=${a.slug}"]`);
-  return select && !select.disabled && select.value === a.name
-    && document.querySelectorAll('.ol-home .ol-progress').length === 6 && links.length === 6;
+  const cells = document.querySelectorAll('.ol-home table.ol-table .ol-progress');
+  const links = [...document.querySelectorAll('.ol-home table.ol-table a')];
+  return select && !select.disabled && select.value === a.name && cells.length > 0
+    && links.length > 0 && links.every((l) => l.href.includes(`service=${a.slug}`));
 }"""
 
 PROFILE_READY_JS = """() =>
@@ -343,16 +428,43 @@ TOY_ACTIVE_JS = """() => {
   return button && button.classList.contains('mod-active');
 }"""
 
+SOCKET_OPEN_JS = """() => {
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('open', () => { window.__olSocketOpen ??= performance.now(); });
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+}"""
+
+BREAKDOWN_JS = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  return {
+    kernel_id: JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId,
+    html_done_ms: nav.responseEnd,
+    load_event_ms: nav.loadEventEnd,
+    kernel_socket_open_ms: window.__olSocketOpen ?? null,
+    resources: resources.length,
+    resource_bytes: resources.reduce((sum, r) => sum + r.encodedBodySize, 0),
+  };
+}"""
+
 
 def view_page(
     browser: Browser,
     url: str,
     spec: PageSpec,
     service: dict[str, str],
+    waiter: Waiter,
     keep_open: list[BrowserContext] | None = None,
 ) -> View:
     """Open `url` in a fresh context and wait until its first control has responded."""
     with fresh_context(browser, keep_open) as page:
+        page.add_init_script(f"({SOCKET_OPEN_JS})()")
+        server_before, other_before = waiter.meter.read(), waiter.machine.read()
         start = time.perf_counter()
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
         if spec.kind == "section":
@@ -373,25 +485,39 @@ def view_page(
         else:
             ready = done = wait_until(page, PROFILE_READY_JS)
         wall = time.perf_counter() - start
-        kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    return View(spec.label, ready, done, wall, str(kernel_id))
+        server_cpu = waiter.meter.read() - server_before
+        other_cpu = waiter.machine.read() - other_before
+        b = page.evaluate(BREAKDOWN_JS)
+    return View(
+        spec.label,
+        ready,
+        done,
+        wall,
+        str(b["kernel_id"]),
+        html_done_ms=b["html_done_ms"],
+        load_event_ms=b["load_event_ms"],
+        kernel_socket_open_ms=b["kernel_socket_open_ms"],
+        resources=b["resources"],
+        resource_mb=round(b["resource_bytes"] / 1e6, 2),
+        server_cpu_s=round(server_cpu, 2),
+        other_cpu_s=round(other_cpu, 2),
+    )
 
 
-# --- click to chart -----------------------------------------------------------------------------
+# --- click to chart ---------------------------------------------------------------------------
 
 RECORD_FRAMES_JS = """() => {
   window.__olFrames = [];
-  const record = (dir, data) => window.__olFrames.push({
-    t: performance.now(), dir, size: data && (data.byteLength ?? data.size ?? data.length) });
+  const record = (dir) => window.__olFrames.push({ t: performance.now(), dir });
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
-    record('sent', data);
+    record('sent');
     return send.call(this, data);
   };
   const Native = window.WebSocket;
   window.WebSocket = function (...args) {
     const ws = new Native(...args);
-    ws.addEventListener('message', (event) => record('received', event.data));
+    ws.addEventListener('message', () => record('received'));
     return ws;
   };
   window.WebSocket.prototype = Native.prototype;
@@ -408,20 +534,38 @@ ARM_CLICK_JS = """([radioSel, statusSel]) => {
     r.click = performance.now();
     r.framesFrom = window.__olFrames.length;
   }, { capture: true, once: true });
-  const plot = document.querySelector('.js-plotly-plot');
   new MutationObserver((_, observer) => {
     if (r.click !== undefined && r.chart === undefined && paths() !== r.before) {
       r.chart = performance.now();
       observer.disconnect();
     }
-  }).observe(plot, { subtree: true, childList: true, attributes: true });
-  const row = document.querySelector(statusSel).parentElement;
+  }).observe(document.querySelector('.js-plotly-plot'),
+             { subtree: true, childList: true, attributes: true });
   new MutationObserver((_, observer) => {
     if (r.click !== undefined && r.status === undefined && status() !== r.statusBefore) {
       r.status = performance.now();
       observer.disconnect();
     }
-  }).observe(row, { subtree: true, childList: true, characterData: true });
+  }).observe(document.querySelector(statusSel).parentElement,
+             { subtree: true, childList: true, characterData: true });
+}"""
+
+CLICK_DONE_JS = (
+    "() => window.__olClick.chart !== undefined && window.__olClick.status !== undefined"
+)
+
+CLICK_RESULT_JS = """() => {
+  const r = window.__olClick;
+  const frames = window.__olFrames.slice(r.framesFrom).filter((f) => f.t <= r.chart);
+  const sent = frames.find((f) => f.dir === 'sent');
+  const received = frames.filter((f) => f.dir === 'received');
+  return {
+    click: r.click, status: r.status, chart: r.chart,
+    first_sent: sent ? sent.t : null,
+    first_received: received.length ? received[0].t : null,
+    last_received: received.length ? received[received.length - 1].t : null,
+    frames_received: received.length,
+  };
 }"""
 
 
@@ -431,38 +575,27 @@ def click_to_chart(browser: Browser, url: str) -> list[dict[str, Any]]:
     with fresh_context(browser) as page:
         page.add_init_script(f"({RECORD_FRAMES_JS})()")
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        first = page.locator(".ol-statement-1-1 input[type=radio]").first
-        expect(first).to_be_enabled(timeout=TIMEOUT_MS)
-        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(state="attached", timeout=TIMEOUT_MS)
+        expect(page.locator(".ol-statement-1-1 input[type=radio]").first).to_be_enabled(
+            timeout=TIMEOUT_MS
+        )
+        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(
+            state="attached", timeout=TIMEOUT_MS
+        )
         time.sleep(1.0)
         for statement, score in CHART_CLICKS:
             row = f".ol-statement-{statement.replace('.', '-')}"
             radio = f'{row} input[type=radio][value="{score}"]'
             page.evaluate(ARM_CLICK_JS, [radio, f"{row} .ol-status"])
             page.locator(radio).click(timeout=TIMEOUT_MS)
-            page.wait_for_function(
-                "() => window.__olClick.chart !== undefined && window.__olClick.status !== undefined",
-                timeout=30_000,
-            )
-            r = page.evaluate(
-                """() => { const r = window.__olClick;
-                  const frames = window.__olFrames.slice(r.framesFrom)
-                    .filter((f) => f.t <= r.chart);
-                  const sent = frames.find((f) => f.dir === 'sent');
-                  const received = frames.filter((f) => f.dir === 'received');
-                  return { click: r.click, status: r.status, chart: r.chart,
-                           first_sent: sent ? sent.t : null,
-                           first_received: received.length ? received[0].t : null,
-                           last_received: received.length ? received[received.length - 1].t : null,
-                           frames_received: received.length }; }"""
-            )
+            page.wait_for_function(CLICK_DONE_JS, timeout=30_000)
+            r = page.evaluate(CLICK_RESULT_JS)
             click = r["click"]
             results.append(
                 {
                     "statement": statement,
                     "score": score,
-                    "click_to_chart_ms": r["chart"] - click,
-                    "click_to_status_ms": r["status"] - click,
+                    "click_to_chart_ms": round(r["chart"] - click, 1),
+                    "click_to_status_ms": round(r["status"] - click, 1),
                     "click_to_first_frame_sent_ms": _since(r["first_sent"], click),
                     "click_to_first_frame_received_ms": _since(r["first_received"], click),
                     "click_to_last_frame_before_chart_ms": _since(r["last_received"], click),
@@ -474,7 +607,7 @@ def click_to_chart(browser: Browser, url: str) -> list[dict[str, Any]]:
 
 
 def _since(t: float | None, origin: float) -> float | None:
-    return None if t is None else t - origin
+    return None if t is None else round(t - origin, 1)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -484,31 +617,29 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def page_url(server: CourseServer, spec: PageSpec, service: dict[str, str]) -> str:
+    if spec.kind == "toy":
+        return server.page_url(spec.notebook)
+    return server.page_url(spec.notebook, service=service["slug"])
+
+
 def cpu_batch(
     browser: Browser,
-    server: CourseServer,
-    meter: CpuMeter,
-    pools: int,
+    waiter: Waiter,
     specs: list[PageSpec],
     service: dict[str, str],
     open_contexts: list[BrowserContext],
 ) -> tuple[CpuBatch, list[View]]:
     """CPU of the whole server tree over len(specs) page views kept open, refills included."""
-    idle = meter.rate(5.0)
-    before, start = meter.read(), time.perf_counter()
+    idle = waiter.meter.rate(5.0)
+    before, start = waiter.meter.read(), time.perf_counter()
     views = []
     for spec in specs:
-        url = page_url(server, spec, service)
-        views.append(view_page(browser, url, spec, service, keep_open=open_contexts))
-        settle(server, meter, pools)
-    after, elapsed = meter.read(), time.perf_counter() - start
-    return CpuBatch(len(specs), after - before, elapsed, idle), views
-
-
-def page_url(server: CourseServer, spec: PageSpec, service: dict[str, str]) -> str:
-    if spec.kind == "toy":
-        return server.page_url(spec.notebook)
-    return server.page_url(spec.notebook, service=service["slug"])
+        url = page_url(waiter.server, spec, service)
+        views.append(view_page(browser, url, spec, service, waiter, keep_open=open_contexts))
+        waiter.settle()
+    after, elapsed = waiter.meter.read(), time.perf_counter() - start
+    return CpuBatch(len(specs), round(after - before, 2), round(elapsed, 1), round(idle, 4)), views
 
 
 def memory_figures(server: CourseServer, open_kernels: dict[str, list[str]]) -> dict[str, Any]:
@@ -528,7 +659,7 @@ def memory_figures(server: CourseServer, open_kernels: dict[str, list[str]]) -> 
             uss.append(round(info.uss / mb, 1))
         return {"rss_mb": rss, "uss_mb": uss}
 
-    figures: dict[str, Any] = {k: sizes(ids) for k, ids in open_kernels.items()}
+    figures: dict[str, Any] = {name: sizes(ids) for name, ids in open_kernels.items()}
     figures["idle_pool"] = sizes(sorted(set(kernels) - used))
     figures["server_rss_mb"] = round(psutil.Process(server.process.pid).memory_info().rss / mb, 1)
     figures["kernels_running"] = len(kernels)
@@ -551,14 +682,22 @@ def run(runs: int, out: Path) -> Results:
         "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "runs": runs,
         "machine": machine(),
+        "code": code_version(),
         "timing": "browser performance.now() since navigation start (timeOrigin)",
     }
-    pages = course_pages()
     tmp = Path(tempfile.mkdtemp(prefix="ol-page-speed-"))
-    modules = prepare_modules(tmp / "modules")
-    pools = len(list(modules.glob("*.ipynb")))
     server = None
     try:
+        code = snapshot_code(tmp / "code")
+        from course import devserver
+        from course.content import load_planner
+        from course.store import Store
+
+        modules = code / "modules"
+        add_toy(modules)
+        pools = len(list(modules.glob("*.ipynb")))
+        pages = course_pages()
+
         # The services are created in the server's store before the server starts: the home
         # page lists the services before it waits for the request (HomePage.start), so a home
         # kernel preheated before a service existed fails to select it ("Invalid selection").
@@ -574,23 +713,39 @@ def run(runs: int, out: Path) -> Results:
         t0 = time.perf_counter()
         server = devserver.start(server_root, pool_size=1, db_url=db_url, modules_dir=modules)
         started = time.perf_counter() - t0
-        meter = CpuMeter(server.process.pid)
-        settle(server, meter, pools)
+        waiter = Waiter(server, CpuMeter(server.process.pid), MachineLoad(), pools)
+        waiter.settle()
         results.meta["server_start_s"] = round(started, 2)
         results.meta["pools_heated_s"] = round(time.perf_counter() - t0, 2)
         print(f"server up in {started:.1f} s; pools heated after {time.perf_counter() - t0:.1f} s")
 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            # 3 and 4: CPU over a batch of views kept open, then the memory of their kernels.
+            # Time to interactive, first (on a server that has served nothing yet), the pages
+            # interleaved so that any drift touches every page alike.
+            for i in range(runs):
+                for spec in [*pages, TOY]:
+                    url = page_url(server, spec, service)
+                    view = view_page(browser, url, spec, service, waiter)
+                    results.views.append(view)
+                    print(
+                        f"run {i + 1}/{runs} {spec.label:22} {view.interactive_ms:6.0f} ms"
+                        f" (HTML {view.html_done_ms:4.0f}, scripts run {view.load_event_ms:5.0f},"
+                        f" kernel socket {view.kernel_socket_open_ms or 0:5.0f},"
+                        f" ready {view.ready_ms:5.0f}; server CPU {view.server_cpu_s:.1f} s,"
+                        f" other programs {view.other_cpu_s:.1f} s)"
+                    )
+                    waiter.settle()
+
+            # CPU over batches of views kept open, then the memory of their kernels.
             open_contexts: list[BrowserContext] = []
             print("CPU batch: the 8 course pages ...")
             results.cpu["course"], course_views = cpu_batch(
-                browser, server, meter, pools, pages, service, open_contexts
+                browser, waiter, pages, service, open_contexts
             )
             print(f"CPU batch: {BATCH_VIEWS} toy views ...")
             results.cpu["toy"], toy_views = cpu_batch(
-                browser, server, meter, pools, [TOY] * BATCH_VIEWS, service, open_contexts
+                browser, waiter, [TOY] * BATCH_VIEWS, service, open_contexts
             )
             results.memory = memory_figures(
                 server,
@@ -602,18 +757,13 @@ def run(runs: int, out: Path) -> Results:
             for context in open_contexts:
                 context.close()
 
-            # 2: time to interactive, interleaved so that drift touches every page alike.
-            for i in range(runs):
-                for spec in [*pages, TOY]:
-                    view = view_page(browser, page_url(server, spec, service), spec, service)
-                    results.views.append(view)
-                    print(f"run {i + 1}/{runs} {spec.label:24} {view.interactive_ms:7.0f} ms")
-                    settle(server, meter, pools)
-
-            # 5: click to chart, on a service with no answers yet.
-            data_page = server.page_url("01-data.ipynb", service=chart.slug)
-            results.clicks = click_to_chart(browser, data_page)
+            # Click to chart, for a service with no answers yet.
+            print("click to chart ...")
+            results.clicks = click_to_chart(
+                browser, server.page_url("01-data.ipynb", service=chart.slug)
+            )
             browser.close()
+        results.meta["machine_busy_waits"] = waiter.machine_busy_waits
     finally:
         if server is not None:
             server.stop()
@@ -626,41 +776,53 @@ def run(runs: int, out: Path) -> Results:
 
 
 def summarise(results: Results) -> dict[str, Any]:
-    labels = list(dict.fromkeys(v.page for v in results.views))
-    tti = {}
-    for label in labels:
+    tti: dict[str, dict[str, Any]] = {}
+    for label in dict.fromkeys(v.page for v in results.views):
         views = [v for v in results.views if v.page == label]
+
+        def med(name: str, views: list[View] = views) -> float:
+            return median([getattr(v, name) or 0.0 for v in views])
+
         tti[label] = {
             "interactive_ms": [round(v.interactive_ms) for v in views],
-            "ready_ms": [round(v.ready_ms) for v in views],
-            "wall_s": [round(v.wall_s, 3) for v in views],
-            "median_interactive_ms": round(median([v.interactive_ms for v in views])),
-            "median_ready_ms": round(median([v.ready_ms for v in views])),
-            "median_wall_s": round(median([v.wall_s for v in views]), 3),
+            "median_interactive_ms": round(med("interactive_ms")),
+            "median_ready_ms": round(med("ready_ms")),
+            "median_html_done_ms": round(med("html_done_ms")),
+            "median_load_event_ms": round(med("load_event_ms")),
+            "median_kernel_socket_open_ms": round(med("kernel_socket_open_ms")),
+            "median_wall_s": round(med("wall_s"), 2),
+            "median_server_cpu_s": round(med("server_cpu_s"), 2),
+            "median_other_cpu_s": round(med("other_cpu_s"), 2),
         }
     toy = tti[TOY.label]["median_interactive_ms"]
     for figures in tti.values():
         figures["ratio_to_toy"] = round(figures["median_interactive_ms"] / toy, 2)
-    cpu = {name: {**asdict(batch), "cpu_s_per_view": round(batch.per_view, 2)} for name, batch in results.cpu.items()}
-    memory = results.memory
-    kernel_mb = {
+
+    cpu = {
+        name: {**asdict(batch), "cpu_s_per_view": round(batch.per_view, 2)}
+        for name, batch in results.cpu.items()
+    }
+    kernel_memory = {
         name: {
-            "median_rss_mb": median(memory[name]["rss_mb"]),
-            "median_uss_mb": median(memory[name]["uss_mb"]),
-            "count": len(memory[name]["rss_mb"]),
+            "median_rss_mb": median(results.memory[name]["rss_mb"]),
+            "median_uss_mb": median(results.memory[name]["uss_mb"]),
+            "kernels": len(results.memory[name]["rss_mb"]),
         }
         for name in ("course_open_page", "toy_open_page", "idle_pool")
     }
-    chart_ms = [c["click_to_chart_ms"] for c in results.clicks]
+
+    def click_median(name: str) -> float:
+        return round(median([c[name] or 0.0 for c in results.clicks]), 1)
+
     clicks = {
-        "median_click_to_chart_ms": round(median(chart_ms), 1),
-        "median_click_to_status_ms": round(median([c["click_to_status_ms"] for c in results.clicks]), 1),
-        "median_click_to_first_frame_received_ms": round(
-            median([c["click_to_first_frame_received_ms"] or 0.0 for c in results.clicks]), 1
-        ),
-        "median_click_to_last_frame_before_chart_ms": round(
-            median([c["click_to_last_frame_before_chart_ms"] or 0.0 for c in results.clicks]), 1
-        ),
+        name: click_median(name)
+        for name in (
+            "click_to_chart_ms",
+            "click_to_status_ms",
+            "click_to_first_frame_sent_ms",
+            "click_to_first_frame_received_ms",
+            "click_to_last_frame_before_chart_ms",
+        )
     }
     targets = {
         f"ratio to toy <= {TARGET_RATIO} ({label})": figures["ratio_to_toy"] <= TARGET_RATIO
@@ -671,49 +833,64 @@ def summarise(results: Results) -> dict[str, Any]:
         cpu["course"]["cpu_s_per_view"] <= TARGET_CPU_PER_VIEW
     )
     targets[f"click to chart <= {TARGET_CLICK_TO_CHART_MS:.0f} ms"] = (
-        clicks["median_click_to_chart_ms"] <= TARGET_CLICK_TO_CHART_MS
+        clicks["click_to_chart_ms"] <= TARGET_CLICK_TO_CHART_MS
     )
     return {
         "time_to_interactive": tti,
         "cpu": cpu,
-        "kernel_memory": kernel_mb,
-        "click_to_chart": clicks,
+        "kernel_memory": kernel_memory,
+        "click_to_chart_medians": clicks,
         "targets": targets,
     }
 
 
 def print_report(summary: dict[str, Any], results: Results) -> None:
     print()
-    print(f"{'page':26} {'median TTI ms':>13} {'ready ms':>9} {'ratio to toy':>13}")
+    print(
+        f"{'page':22} {'TTI ms':>7} {'ratio':>6} {'HTML':>6} {'scripts':>8} {'socket':>7}"
+        f" {'ready':>6} {'server CPU s':>13} {'other CPU s':>12}"
+    )
     for label, f in summary["time_to_interactive"].items():
-        print(f"{label:26} {f['median_interactive_ms']:13d} {f['median_ready_ms']:9d} {f['ratio_to_toy']:13.2f}")
+        print(
+            f"{label:22} {f['median_interactive_ms']:7d} {f['ratio_to_toy']:6.2f}"
+            f" {f['median_html_done_ms']:6d} {f['median_load_event_ms']:8d}"
+            f" {f['median_kernel_socket_open_ms']:7d} {f['median_ready_ms']:6d}"
+            f" {f['median_server_cpu_s']:13.2f} {f['median_other_cpu_s']:12.2f}"
+        )
+    print("(medians; ms since navigation start; CPU during the view)")
     print()
     for name, c in summary["cpu"].items():
         print(
             f"server CPU per view, {name:6}: {c['cpu_s_per_view']:.2f} CPU-s "
             f"({c['cpu_s']:.1f} CPU-s over {c['views']} views in {c['elapsed_s']:.0f} s; "
-            f"idle tree {c['idle_cpu_per_s']:.3f} CPU-s/s)"
+            f"idle server tree {c['idle_cpu_per_s']:.3f} CPU-s/s)"
         )
     for name, m in summary["kernel_memory"].items():
         print(
             f"kernel memory, {name:16}: median RSS {m['median_rss_mb']:.0f} MB, "
-            f"USS {m['median_uss_mb']:.0f} MB ({m['count']} kernels)"
+            f"USS {m['median_uss_mb']:.0f} MB ({m['kernels']} kernels)"
         )
-    print(f"server process RSS: {results.memory['server_rss_mb']:.0f} MB")
-    c = summary["click_to_chart"]
     print(
-        f"click to chart: median {c['median_click_to_chart_ms']:.0f} ms "
-        f"(click to 'Saved' status {c['median_click_to_status_ms']:.0f} ms, "
-        f"first reply frame {c['median_click_to_first_frame_received_ms']:.0f} ms, "
-        f"last frame before the redraw {c['median_click_to_last_frame_before_chart_ms']:.0f} ms)"
+        f"server process RSS: {results.memory['server_rss_mb']:.0f} MB; "
+        f"kernels running: {results.memory['kernels_running']}"
     )
+    c = summary["click_to_chart_medians"]
+    print(
+        f"click to chart: median {c['click_to_chart_ms']:.0f} ms "
+        f"(click to 'Saved' status {c['click_to_status_ms']:.0f} ms, "
+        f"first reply frame {c['click_to_first_frame_received_ms']:.0f} ms, "
+        f"last frame before the redraw {c['click_to_last_frame_before_chart_ms']:.0f} ms)"
+    )
+    busy = results.meta.get("machine_busy_waits", 0)
+    if busy:
+        print(f"note: other programs kept the machine busy before {busy} measurements")
     print()
     for target, met in summary["targets"].items():
         print(f"{'met    ' if met else 'NOT MET'}  {target}")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measurements per page (median)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON file for the figures")
     args = parser.parse_args(argv)

@@ -65,6 +65,44 @@ def _services(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quiz_stats(args: argparse.Namespace) -> int:
+    import csv
+
+    from course.quiz import AnswerRecord, item_bank, item_statistics
+    from course.store import Store
+
+    rows = Store().quiz_answers(context=args.context)
+    answers = [AnswerRecord(r["round_id"], r["item_id"], frozenset(r["chosen"].split()), r["score"]) for r in rows]
+    stats = [s for s in item_statistics(answers) if s.answers >= args.min_answers]
+    bank = item_bank()
+    known = {i.id for i in bank.items}
+
+    def fmt(value: float | None) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+    table = [
+        (s.item_id, str(s.answers), fmt(s.facility), fmt(s.discrimination), "" if s.item_id in known else "not in bank")
+        for s in stats
+    ]
+    header = ("item", "answers", "facility", "discrimination", "note")
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerows(table)
+        print(f"Wrote {len(table)} items to {args.csv}", file=sys.stderr)
+    widths = [max(len(h), *(len(r[i]) for r in table)) if table else len(h) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+    for row in table:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    rounds = len({r["round_id"] for r in rows})
+    print(
+        f"\n{len(answers)} answers in {rounds} rounds. Facility: mean score (0 hard, 1 easy). "
+        "Discrimination: correlation with the rest of the round (near 0 or below: check the item)."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="online-lives", description="The Online Lives course.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json"), default="json")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
     export.set_defaults(func=_export)
+
+    stats = sub.add_parser("quiz-stats", help="item analysis of every stored four Cs quiz answer")
+    stats.add_argument("--csv", help="also write the table to this CSV file")
+    stats.add_argument("--context", help="only rounds from this page: four-cs-quiz or a section id")
+    stats.add_argument("--min-answers", type=int, default=1, help="leave out items answered fewer times")
+    stats.set_defaults(func=_quiz_stats)
 
     services = sub.add_parser("services", help="list the services in the store")
     services.set_defaults(func=_services)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -21,7 +23,7 @@ from sqlalchemy.engine import Engine
 from course import settings
 from course.scoring import FIELDS, Answer, check_field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: quiz rounds and answers
 MAX_SERVICE_NAME = 120
 
 metadata = sa.MetaData()
@@ -53,6 +55,29 @@ answers_table = sa.Table(
     sa.Column("qa_score", sa.SmallInteger, nullable=True),
     sa.Column("qa_note", sa.Text, nullable=False, default=""),
     sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+
+quiz_rounds_table = sa.Table(
+    "quiz_rounds",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("context", sa.String(64), nullable=False),  # "four-cs-quiz" or a planner section id
+    sa.Column("service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("seed", sa.BigInteger, nullable=True),
+    sa.Column("item_ids", sa.Text, nullable=False),  # space-separated, in the order shown
+    sa.Column("bank_version", sa.String(32), nullable=False),
+    sa.Column("started_at", sa.String(32), nullable=False),
+)
+
+quiz_answers_table = sa.Table(
+    "quiz_answers",
+    metadata,
+    sa.Column("round_id", sa.String(36), sa.ForeignKey("quiz_rounds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("item_id", sa.String(80), primary_key=True),
+    sa.Column("chosen", sa.String(64), nullable=False),  # space-separated category ids
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("answered_at", sa.String(32), nullable=False),
 )
 
 
@@ -94,8 +119,20 @@ def slugify(name: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    import time
+
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # Turning a new file to WAL fails at once with "database is locked", without waiting for
+    # busy_timeout, while another process is creating the same file: try again for a while.
+    for attempt in range(200):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 199:
+                raise
+            time.sleep(0.05)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
@@ -104,6 +141,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -135,6 +175,11 @@ class Store:
             found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
             if found is None:
                 conn.execute(sa.insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(found) < SCHEMA_VERSION:
+                # Every change so far only adds tables, which create_all has just made.
+                conn.execute(
+                    sa.update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+                )
             elif int(found) > SCHEMA_VERSION:
                 raise StoreError(
                     f"This store was written by a newer version of Online Lives (store schema {found}, "
@@ -247,3 +292,59 @@ class Store:
 
     def count_answers(self, service_id: int) -> int:
         return sum(1 for a in self.answers(service_id).values() if not a.is_empty)
+
+    # --- quiz -----------------------------------------------------------------------------
+
+    def start_quiz_round(
+        self,
+        context: str,
+        item_ids: list[str],
+        bank_version: str,
+        service_id: int | None = None,
+        seed: int | None = None,
+    ) -> str:
+        """Record a new round of quiz items as shown; returns its id."""
+        round_id = str(uuid.uuid4())
+        with self.engine.begin() as conn:
+            conn.execute(
+                sa.insert(quiz_rounds_table).values(
+                    id=round_id,
+                    context=context,
+                    service_id=service_id,
+                    seed=seed,
+                    item_ids=" ".join(item_ids),
+                    bank_version=bank_version,
+                    started_at=now(),
+                )
+            )
+        return round_id
+
+    def record_quiz_answer(self, round_id: str, item_id: str, chosen: Iterable[str], score: float) -> None:
+        """Save one answer the moment it is given (a second answer to the item replaces it)."""
+        values = {"chosen": " ".join(sorted(chosen)), "score": float(score), "answered_at": now()}
+        with self.engine.begin() as conn:
+            updated = conn.execute(
+                sa.update(quiz_answers_table)
+                .where(quiz_answers_table.c.round_id == round_id, quiz_answers_table.c.item_id == item_id)
+                .values(**values)
+            )
+            if updated.rowcount == 0:
+                conn.execute(sa.insert(quiz_answers_table).values(round_id=round_id, item_id=item_id, **values))
+
+    def quiz_answers(self, context: str | None = None, round_ids: Iterable[str] | None = None) -> list[dict]:
+        """Stored quiz answers, oldest first, optionally for one context or some rounds."""
+        query = sa.select(
+            quiz_answers_table.c.round_id,
+            quiz_answers_table.c.item_id,
+            quiz_answers_table.c.chosen,
+            quiz_answers_table.c.score,
+            quiz_answers_table.c.answered_at,
+            quiz_rounds_table.c.context,
+        ).join(quiz_rounds_table, quiz_rounds_table.c.id == quiz_answers_table.c.round_id)
+        if context is not None:
+            query = query.where(quiz_rounds_table.c.context == context)
+        if round_ids is not None:
+            query = query.where(quiz_answers_table.c.round_id.in_(list(round_ids)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(quiz_answers_table.c.answered_at)).all()
+        return [dict(row._mapping) for row in rows]

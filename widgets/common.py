@@ -12,10 +12,12 @@ from urllib.parse import parse_qs, urlencode
 import ipywidgets as ipw
 
 from course.content import Planner, planner
+from course.lessons import course
 from course.store import Service, Store
 
 HOME_PAGE = "home.ipynb"
 PROFILE_PAGE = "profile.ipynb"
+HELP_PAGE = "help.ipynb"
 
 
 @cache
@@ -97,6 +99,12 @@ PAGE_CSS = """
 .ol-page .widget-radio-box label { font-size: 15px; line-height: 1.6; }
 .ol-page .widget-label { color: #1a1a1a; }
 .ol-page .jupyter-button.mod-primary { background-color: #0b4f9c; }
+.ol-facilitator { border: 2px dashed #505a5f; background: #f3f2f1; padding: 0.5rem 1rem; margin: 0.5rem 0; }
+.ol-key-points { border-left: 5px solid #0b4f9c; padding-left: 1rem; margin-top: 1.5rem; }
+.ol-quiz-item { font-size: 1.1rem; }
+.ol-page .widget-checkbox { height: auto; align-items: flex-start; margin: 0.25rem 0; }
+.ol-page .widget-checkbox label { font-size: 15px; white-space: normal; overflow: visible;
+  text-overflow: clip; line-height: 1.4; height: auto; }
 </style>
 """
 
@@ -106,10 +114,13 @@ def style() -> ipw.HTML:
 
 
 def nav_html(service: Service | None, current: str) -> str:
-    """The navigation bar: course home, the six sections, the profile."""
+    """The navigation bar: course home, every module in course order, sources of help."""
+    sections = {s.notebook: s for s in course_planner().sections}
     links = [(HOME_PAGE, "Course home")]
-    links += [(s.notebook, f"{s.number}. {s.title}") for s in course_planner().sections]
-    links.append((PROFILE_PAGE, "Profile and action plan"))
+    for module in course().modules:
+        section = sections.get(module.notebook)
+        links.append((module.notebook, f"{section.number}. {section.title}" if section else module.title))
+    links.append((HELP_PAGE, "Sources of help"))
     items = []
     for page, label in links:
         if page == current:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import ipywidgets as ipw
 
 from course.exports import ImportedAssessment, ImportRefused, parse_assessment
+from course.lessons import course
 from course.scoring import summarise
 from course.store import Service
 from widgets.common import (
-    PROFILE_PAGE,
+    HELP_PAGE,
     course_planner,
     credit_html,
     esc,
@@ -161,26 +162,40 @@ class HomePage(ipw.VBox):
     def _render(self) -> None:
         self._nav.value = nav_html(self.service, "home.ipynb")
         planner = course_planner()
+        plan = course()
         answers = store().answers(self.service.id) if self.service else {}
+        summaries = {s.section_id: s for s in summarise(planner, answers)}
+        sections = {s.id: s for s in planner.sections}
         rows = []
-        for section, summary in zip(planner.sections, summarise(planner, answers), strict=True):
-            progress = f"{summary.answered} of {summary.total} scored"
+        for module in plan.modules:
+            section = sections.get(module.id)
+            title = f"{section.number}. {section.title}" if section else module.title
+            covers = section.summary if section else module.questions[0]
+            if section:
+                summary = summaries[section.id]
+                progress = f"{summary.answered} of {summary.total} scored"
+            else:
+                progress = ""
             rows.append(
-                f'<tr><td><a href="{esc(page_link(section.notebook, self.service))}">'
-                f"{section.number}. {esc(section.title)}</a></td>"
-                f"<td>{esc(section.summary)}</td>"
-                f'<td class="ol-progress" data-section="{esc(section.id)}">{progress}</td></tr>'
+                f'<tr><td><a href="{esc(page_link(module.notebook, self.service))}">{esc(title)}</a></td>'
+                f"<td>{esc(covers)}</td><td>{module.minutes} min</td>"
+                f'<td class="ol-progress" data-section="{esc(module.id)}">{progress}</td></tr>'
             )
-        heading = "<h2>The six sections</h2>"
+        heading = (
+            f"<h2>The course plan</h2><p>{len(plan.modules)} modules, about {plan.minutes // 60} hours "
+            f"{plan.minutes % 60} minutes in all. Take them in order or go straight to the section you need.</p>"
+        )
         if not self.service:
             heading += '<p class="ol-status">Choose or add your service above before you start scoring.</p>'
         self._sections.value = (
-            heading + '<table class="ol-table"><caption class="ol-status">Sections and your progress</caption>'
-            '<thead><tr><th scope="col">Section</th><th scope="col">What it covers</th>'
-            '<th scope="col">Progress</th></tr></thead><tbody>'
+            heading
+            + '<table class="ol-table ol-course-plan"><caption class="ol-status">Modules, time and your progress'
+            '</caption><thead><tr><th scope="col">Module</th><th scope="col">What it covers</th>'
+            '<th scope="col">Time</th><th scope="col">Your progress</th></tr></thead><tbody>'
             + "".join(rows)
             + "</tbody></table>"
-            + f'<p><a href="{esc(page_link(PROFILE_PAGE, self.service))}">See your profile and action plan</a></p>'
+            + f'<p><a href="{esc(page_link(HELP_PAGE, self.service))}">Sources of help</a>: national '
+            "and local services, parental controls, further reading.</p>"
         )
 
     # --- resume from a file ---------------------------------------------------------------------

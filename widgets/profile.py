@@ -7,6 +7,7 @@ from datetime import date
 import ipywidgets as ipw
 
 from course.exports import to_csv, to_json
+from course.lessons import course
 from course.scoring import action_plan, flags_for, summarise, unanswered
 from course.store import Service
 from widgets.common import (
@@ -22,7 +23,8 @@ from widgets.common import (
     store,
     style,
 )
-from widgets.radar import RadarChart
+from widgets.figures import RadarChart
+from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
 
 
 def _score(value: int | None) -> str:
@@ -39,8 +41,10 @@ class ProfilePage(ipw.VBox):
     def __init__(self) -> None:
         planner = course_planner()
         self.service: Service | None = None
+        self.module = course().module("profile")
         self._nav = ipw.HTML(nav_html(None, PROFILE_PAGE))
         self._title = ipw.HTML("<h1>Profile and action plan</h1>")
+        self._facilitator = FacilitatorNotes(self.module)
         self._chart = RadarChart(planner, summarise(planner, {}))
         self._sections = ipw.HTML()
         self._plan = ipw.HTML()
@@ -54,6 +58,8 @@ class ProfilePage(ipw.VBox):
                 style(),
                 self._nav,
                 self._title,
+                ipw.HTML(lesson_header_html(self.module)),
+                self._facilitator,
                 self._refresh,
                 ipw.HTML(
                     "<h2>Your scores by section</h2><p>The chart shows each section's average "
@@ -67,6 +73,7 @@ class ProfilePage(ipw.VBox):
                 self._flags,
                 self._table,
                 self._downloads,
+                ipw.HTML(key_points_html(self.module)),
                 ipw.HTML(credit_html()),
             ]
         )
@@ -75,7 +82,9 @@ class ProfilePage(ipw.VBox):
         self.refresh()
 
     def start(self) -> None:
-        self.service = resolve_service(request_query())
+        query = request_query()
+        self._facilitator.show_for(is_trainer_view(query))
+        self.service = resolve_service(query)
         self.refresh()
 
     def set_service(self, service: Service | None) -> None:

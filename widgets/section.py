@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 
+from course.lessons import course
+from course.quiz import item_bank
 from course.scoring import summarise, summarise_section
 from course.store import Service
 from widgets.common import (
@@ -18,7 +20,9 @@ from widgets.common import (
     store,
     style,
 )
-from widgets.radar import RadarChart
+from widgets.figures import RadarChart
+from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
+from widgets.quiz import QuizRound
 from widgets.statement import StatementRow
 
 
@@ -45,9 +49,9 @@ class SectionPage(ipw.VBox):
         self._nav = ipw.HTML(nav_html(None, self.section.notebook))
         self._notice = ipw.HTML()
         section = self.section
-        intro = f"<h1>{section.number}. {esc(section.title)}: {esc(section.heading)}</h1>" + paragraphs(
-            section.explanation
-        )
+        self.module = course().module(section.id)
+        self._facilitator = FacilitatorNotes(self.module)
+        intro = "<h2>Why this matters</h2>" + paragraphs(section.explanation)
         if section.prompt:
             intro += f'<p class="ol-quote">{esc(section.prompt)}</p>'
         if section.quote:
@@ -60,10 +64,17 @@ class SectionPage(ipw.VBox):
         self._summary = ipw.HTML()
         self._chart = RadarChart(planner, summarise(planner, {}), height=360)
         self._footer = ipw.HTML()
+        bank = item_bank()
+        self.quiz = QuizRound(section.id, bank.for_section(section.id), show_results=False)
         super().__init__(
             [
                 style(),
                 self._nav,
+                ipw.HTML(
+                    f"<h1>{section.number}. {esc(section.title)}: {esc(section.heading)}</h1>"
+                    + lesson_header_html(self.module)
+                ),
+                self._facilitator,
                 ipw.HTML(intro),
                 self._notice,
                 *self._rows,
@@ -71,6 +82,13 @@ class SectionPage(ipw.VBox):
                 self._summary,
                 ipw.HTML("<h3>All six sections so far</h3>"),
                 self._chart,
+                ipw.HTML(
+                    "<h2>Check your understanding: the four Cs</h2><p>Five short situations of the kind "
+                    "this section is about. For each, tick every C that fits: content, contact, conduct, "
+                    'commerce. The full quiz is on the <a href="four-cs-quiz.ipynb">four Cs page</a>.</p>'
+                ),
+                self.quiz,
+                ipw.HTML(key_points_html(self.module)),
                 self._footer,
                 ipw.HTML(credit_html()),
             ]
@@ -83,10 +101,13 @@ class SectionPage(ipw.VBox):
 
     def start(self) -> None:
         """Wait for the page request (Voila preheating) and show that service's answers."""
-        self.set_service(resolve_service(request_query()))
+        query = request_query()
+        self._facilitator.show_for(is_trainer_view(query))
+        self.set_service(resolve_service(query))
 
     def set_service(self, service: Service | None) -> None:
         self.service = service
+        self.quiz.set_service(service)
         self._nav.value = nav_html(service, self.section.notebook)
         answers = store().answers(service.id) if service else {}
         self._stored_answers = answers  # the other sections' answers, for the radar

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from course.content import load_planner
+from course.lessons import load_course
 from course.store import Service, Store
 
 HERE = Path(__file__).parent
@@ -23,11 +24,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-PAGES = [
-    "home.ipynb",
-    *(s.notebook for s in load_planner().sections),
-    "profile.ipynb",
-]
+PAGES = ["home.ipynb", *(m.notebook for m in load_course().modules), "help.ipynb"]
 LOAD_TIMEOUT = 90_000  # ms; a page without a preheated kernel runs its notebook first
 
 

@@ -1,4 +1,4 @@
-"""The radar chart of section scores as a live plotly FigureWidget."""
+"""Live plotly figures: the radar chart of section scores, and the fix every live figure needs."""
 
 from __future__ import annotations
 
@@ -23,8 +23,14 @@ class RadarChart(go.FigureWidget):
         with self.batch_update():
             for trace, data in zip(self.data, figure["data"], strict=True):
                 trace.r = data["r"]
-        # plotly sends updates as one-off messages that only views already on screen
-        # receive; a view drawn later starts from `_widget_data`. Keep that current too,
-        # or a chart updated before the browser draws it (as when a page loads) stays
-        # blank.
-        self._widget_data = deepcopy(self._data)
+        keep_for_late_views(self)
+
+
+def keep_for_late_views(figure: go.FigureWidget) -> None:
+    """Call after updating a FigureWidget.
+
+    plotly sends updates as one-off messages that only views already on screen receive; a
+    view drawn later starts from `_widget_data`. Keeping that current too stops a chart
+    updated before the browser draws it (as when a page loads) from staying blank.
+    """
+    figure._widget_data = deepcopy(figure._data)

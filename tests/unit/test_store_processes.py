@@ -1,0 +1,218 @@
+"""The store shared between processes: concurrent writers, a writer killed mid-loop, and
+several processes opening a brand-new store at the same moment.
+
+Each child is a separate Python interpreter (`sys.executable -c ...`), as Voila kernels are.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from course import settings
+from course.content import Planner
+from course.store import SCHEMA_VERSION, Service, Store, metadata
+
+CHILD_TIMEOUT = 120  # seconds; generous, because the machine may be busy
+
+# A writer: opens the store, says "ready", waits for the go file, then makes 50 saves:
+# 25 to statements of its own, 25 to statements 1.1-1.6 that every writer also writes,
+# each writer to its own field of them.
+WRITER = """
+import sys, time
+from pathlib import Path
+from course.store import Store
+
+url, service_id, k, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
+field = ("score", "evidence", "qa_score", "qa_note")[k]
+store = Store(url)
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.005)
+for i in range(25):
+    store.save(service_id, f"p{k}.{i}", score=i % 5, evidence=f"writer {k} own {i}")
+    value = i % 5 if field.endswith("score") else f"writer {k} shared {i}"
+    store.save(service_id, f"1.{i % 6 + 1}", **{field: value})
+store.close()
+print("done", flush=True)
+"""
+
+# A writer that never stops: prints each index once its save has committed.
+ENDLESS_WRITER = """
+import sys
+from course.store import Store
+
+store = Store(sys.argv[1])
+service_id = int(sys.argv[2])
+i = 0
+while True:
+    store.save(service_id, f"k.{i}", score=i % 5, evidence=f"kill test {i}")
+    print(i, flush=True)
+    i += 1
+"""
+
+# An opener: at each tick after the go file appears, opens (creates) the next fresh store.
+OPENER = """
+import sys, time
+from pathlib import Path
+from course.store import Store
+
+folder, count, go = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.002)
+start = float(go.read_text())
+for j in range(count):
+    time.sleep(max(0.0, start + j * 0.2 - time.time()))
+    Store(f"sqlite:///{folder / f'fresh-{j}.sqlite'}").close()
+print("done", flush=True)
+"""
+
+
+def spawn(code: str, *args: object) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=settings.PROJECT_ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_line(child: subprocess.Popen[str], expected: str) -> None:
+    line = child.stdout.readline()
+    if line.strip() != expected:
+        child.kill()
+        _, err = child.communicate(timeout=CHILD_TIMEOUT)
+        pytest.fail(f"child said {line!r} instead of {expected!r}; stderr:\n{err}")
+
+
+def finish(children: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
+    results = []
+    for child in children:
+        try:
+            out, err = child.communicate(timeout=CHILD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for other in children:
+                other.kill()
+            raise
+        results.append((child.returncode, out, err))
+    return results
+
+
+def last_index(i_mod_6: int, writes: int = 25) -> int:
+    """The last i < writes with i % 6 == i_mod_6: the write that should win."""
+    return max(i for i in range(writes) if i % 6 == i_mod_6)
+
+
+def test_four_processes_writing_at_once_lose_nothing(
+    store: Store, store_url: str, service: Service, tmp_path: Path
+) -> None:
+    go = tmp_path / "go"
+    writers = [spawn(WRITER, store_url, service.id, k, go) for k in range(4)]
+    for writer in writers:
+        wait_for_line(writer, "ready")
+    go.write_text("go")
+    results = finish(writers)
+
+    for k, (code, out, err) in enumerate(results):
+        assert "database is locked" not in err
+        assert code == 0, f"writer {k} failed:\n{err}"
+        assert out.split() == ["done"]
+
+    stored = store.answers(service.id)
+    assert len(stored) == 4 * 25 + 6  # every distinct write, plus the six shared statements
+    for k in range(4):
+        for i in range(25):
+            answer = stored[f"p{k}.{i}"]
+            assert (answer.score, answer.evidence) == (i % 5, f"writer {k} own {i}")
+    for j in range(6):
+        last = last_index(j)
+        answer = stored[f"1.{j + 1}"]
+        # Four writers wrote four different fields of the same rows; none undid another's.
+        assert answer.score == last % 5
+        assert answer.evidence == f"writer 1 shared {last}"
+        assert answer.qa_score == last % 5
+        assert answer.qa_note == f"writer 3 shared {last}"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_store_opens_after_a_writer_is_killed_mid_loop(
+    store_url: str, planner: Planner, tmp_path: Path
+) -> None:
+    setup = Store(store_url)
+    service = setup.create_service("Riverside CAMHS", planner.version)
+    setup.close()
+
+    child = spawn(ENDLESS_WRITER, store_url, service.id)
+    committed: list[int] = []
+    deadline = time.monotonic() + CHILD_TIMEOUT
+    while len(committed) < 40:
+        line = child.stdout.readline()
+        if not line:  # the child died on its own
+            _, err = child.communicate(timeout=CHILD_TIMEOUT)
+            pytest.fail(f"the writer stopped after {len(committed)} saves:\n{err}")
+        committed.append(int(line))
+        assert time.monotonic() < deadline, "the writer is far too slow"
+    os.kill(child.pid, signal.SIGKILL)
+    rest, _ = child.communicate(timeout=CHILD_TIMEOUT)
+    assert child.returncode == -signal.SIGKILL
+    committed += [int(line) for line in rest.splitlines(keepends=True) if line.endswith("\n")]
+    assert committed == list(range(len(committed)))
+
+    reopened = Store(store_url)
+    try:
+        stored = reopened.answers(service.id)
+        for i in committed:
+            assert stored[f"k.{i}"].score == i % 5
+            assert stored[f"k.{i}"].evidence == f"kill test {i}"
+        # At most the one save in flight at the kill may be there without being reported.
+        assert len(committed) <= len(stored) <= len(committed) + 1
+
+        reopened.save(service.id, "6.6", score=4, evidence="after the kill")
+        reopened.save(service.id, "k.0", score=None)
+        stored = reopened.answers(service.id)
+        assert (stored["6.6"].score, stored["6.6"].evidence) == (4, "after the kill")
+        assert stored["k.0"].score is None
+        assert stored["k.0"].evidence == "kill test 0"
+    finally:
+        reopened.close()
+
+    raw = sqlite3.connect(tmp_path / "store.sqlite")
+    try:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        raw.close()
+
+
+def test_processes_creating_a_new_store_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
+    """Kernels starting together on a fresh install all create the same new store file."""
+    go = tmp_path / "go"
+    stores = 12
+    openers = [spawn(OPENER, tmp_path, stores, go) for _ in range(4)]
+    for opener in openers:
+        wait_for_line(opener, "ready")
+    go.write_text(repr(time.time() + 0.3))
+    results = finish(openers)
+
+    for code, out, err in results:
+        assert code == 0, err
+        assert out.split() == ["done"]
+    for j in range(stores):
+        raw = sqlite3.connect(tmp_path / f"fresh-{j}.sqlite")
+        try:
+            assert raw.execute("SELECT key, value FROM meta").fetchall() == [("schema_version", str(SCHEMA_VERSION))]
+            tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            assert tables == set(metadata.tables)
+            assert {"meta", "services", "answers"} <= tables
+            assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            raw.close()
