@@ -98,3 +98,37 @@ def test_a_deployers_local_services_replace_the_defaults(browser, tmp_path, monk
         context.close()
     finally:
         server.stop()
+
+
+def test_section_round_by_clicking_then_retry(page, course_server, server_store):
+    service = new_service(server_store, "Section Quiz Service")
+    open_course_page(page, course_server.page_url("05-safeguarding.ipynb", service=service.slug))
+    page.get_by_text("Assessing: Section Quiz Service").wait_for(timeout=60_000)
+    bank = item_bank()
+    quiz = page.locator(".ol-quiz")
+    first_round = []
+    for n in range(5):
+        text = quiz.locator(".ol-quiz-item").inner_text().strip()
+        item = next(i for i in bank.items if i.text == text)
+        assert "safeguarding" in item.sections
+        first_round.append(item.id)
+        wrong = item.distractors[0].category
+        quiz.get_by_role("checkbox", name=f"{bank.label(wrong)}: ").check()
+        quiz.get_by_role("button", name="Check answer").click()
+        feedback = quiz.locator(".ol-quiz-feedback")
+        feedback.wait_for()
+        assert f"Why not {bank.label(wrong)}?" in feedback.inner_text()
+        assert "Not this time" in feedback.inner_text() or "Partly right" in feedback.inner_text()
+        last = n == 4
+        quiz.get_by_role("button", name="See how the round went" if last else "Next item").click()
+        if not last:
+            quiz.locator(".ol-quiz-item", has_not_text=text).wait_for()
+    quiz.get_by_text("Round complete").wait_for()
+    quiz.get_by_role("button", name="Try another round").click()
+    quiz.locator(".ol-quiz-item").wait_for()
+    page.wait_for_function("() => document.querySelector('.ol-quiz .ol-quiz-item') !== null")
+    second = quiz.locator(".ol-quiz-item").inner_text().strip()
+    assert next(i.id for i in bank.items if i.text == second) not in first_round
+    stored = [r for r in server_store.quiz_answers(context="safeguarding") if r["item_id"] in first_round]
+    assert len(stored) == 5 and all(r["score"] < 1 for r in stored)
+    assert page.watch.problems() == []

@@ -97,9 +97,13 @@ def test_item_statistics_facility_and_discrimination():
             AnswerRecord(f"r{n}", "odd", frozenset(), 1 - ability),
         ]
     stats = {s.item_id: s for s in item_statistics(answers)}
+    # By hand: "good" scores 1, 1, 0, 0; the rest of each round averages (3a + 1 - a) / 4 =
+    # 0.75, 0.75, 0.25, 0.25, a perfect linear match: r = 1. "odd" scores 0, 0, 1, 1 against
+    # a rest of 1, 1, 0, 0: r = -1.
     assert stats["good"].facility == 0.5 and stats["good"].answers == 4
-    assert stats["good"].discrimination > 0.5
-    assert stats["odd"].discrimination < 0
+    assert stats["good"].discrimination == 1.0
+    assert stats["odd"].discrimination == -1.0
+    assert stats["odd"].facility == 0.5
     assert item_statistics(answers[:5])[0].discrimination is None  # too few rounds to say
 
 
@@ -189,8 +193,11 @@ def test_quiz_stats_command_prints_and_writes_csv(store, tmp_path, capsys):
     assert a in printed and "8 answers in 4 rounds" in printed
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
     by_id = {r["item"]: r for r in rows}
+    # By hand: item a scores 1, 0, 1, 0.5 (facility 0.625); the rest of each round is item b,
+    # 1, 0, 0.5, 0. Deviations from the means (0.625, 0.375) give a covariance of 0.140625
+    # and both variances 0.171875, so r = 0.140625 / 0.171875 = 0.818.
     assert by_id[a]["answers"] == "4" and by_id[a]["facility"] == "0.62"
-    assert float(by_id[a]["discrimination"]) > 0
+    assert by_id[a]["discrimination"] == "0.82"
 
 
 def test_older_store_gains_the_quiz_tables(tmp_path):

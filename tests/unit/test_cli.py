@@ -160,9 +160,7 @@ def test_services_on_an_empty_store_prints_nothing(cli_store: Store, capsys: pyt
     assert capsys.readouterr().out == ""
 
 
-def test_a_store_from_a_newer_version_is_a_clear_error(
-    cli_store: Store, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_store_from_a_newer_version_is_a_clear_error(cli_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     with cli_store.engine.begin() as conn:
         conn.execute(sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(SCHEMA_VERSION + 5)})
     assert main(["services"]) == 2

@@ -443,5 +443,7 @@ def test_check_content_reports_a_broken_planner(
     (folder / "planner.yaml").write_text(broken, encoding="utf-8")
     monkeypatch.setenv("ONLINE_LIVES_CONTENT", str(folder))
     modules = make_modules_dir(tmp_path / "pages", planner)
-    expected = f"{folder / 'planner.yaml'}, line {line_of(broken, 'year:')}: at source/year: '2017' is not of type 'integer'"
+    expected = (
+        f"{folder / 'planner.yaml'}, line {line_of(broken, 'year:')}: at source/year: '2017' is not of type 'integer'"
+    )
     assert check_content(modules) == [expected]

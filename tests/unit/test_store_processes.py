@@ -145,9 +145,7 @@ def test_four_processes_writing_at_once_lose_nothing(
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_store_opens_after_a_writer_is_killed_mid_loop(
-    store_url: str, planner: Planner, tmp_path: Path
-) -> None:
+def test_store_opens_after_a_writer_is_killed_mid_loop(store_url: str, planner: Planner, tmp_path: Path) -> None:
     setup = Store(store_url)
     service = setup.create_service("Riverside CAMHS", planner.version)
     setup.close()
