@@ -34,8 +34,8 @@ It prints figures and writes them to a JSON file; it asserts nothing. In one run
    before it has run the notebook, so the script waits for the server's process tree to
    be quiet as well.
 3. **Server CPU-seconds per page view**: user + system CPU of the server process and all
-   its descendants (ended processes are kept at their last reading, or counted in the
-   server's reaped-children times), over a batch of 8 page views that stay open,
+   its descendants (with their reaped children's times, so processes that ended still
+   count), over a batch of 8 page views that stay open,
    including the pool refills they trigger (the "after" reading waits for the refills).
    Once for the 8 course pages, once for 8 views of the toy.
 4. **Kernel memory**: RSS (and USS) of the kernels (`ipykernel_launcher` children of the
@@ -175,7 +175,8 @@ class View:
 @dataclass
 class CpuBatch:
     views: int
-    cpu_s: float
+    cpu_s: float  # the server and all its descendants
+    server_process_cpu_s: float  # of which the Voila process itself (HTTP, websockets)
     elapsed_s: float
     idle_cpu_per_s: float  # the server tree's background rate just before the batch
 
@@ -259,33 +260,28 @@ def course_pages() -> list[PageSpec]:
 class CpuMeter:
     """User + system CPU seconds of a process and all its descendants, ended ones included.
 
-    A descendant that ends is kept at its last reading, unless it was a direct child of
-    the root: the root reaps those, and their time then shows in its `children_*` times.
+    Each process is read with its `children_*` times: a process that ends is reaped by its
+    parent (the server reaps its kernels, Chromium's zygote its renderers), and its whole
+    CPU time then moves into the parent's `children_*` times, so the total carries on.
     """
 
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
-        self._last: dict[tuple[int, float], tuple[float, bool]] = {}
-        self._ended = 0.0
 
     def read(self) -> float:
-        own = self.root.cpu_times()
-        total = own.user + own.system + own.children_user + own.children_system
-        seen: dict[tuple[int, float], tuple[float, bool]] = {}
-        for proc in self.root.children(recursive=True):
+        total = 0.0
+        for proc in [self.root, *self.root.children(recursive=True)]:
             try:
-                with proc.oneshot():
-                    t = proc.cpu_times()
-                    key = (proc.pid, proc.create_time())
-                    direct = proc.ppid() == self.root.pid
-            except psutil.Error:
+                t = proc.cpu_times()
+            except psutil.Error:  # ended since the listing: its parent has its time now
                 continue
-            seen[key] = (t.user + t.system + t.children_user + t.children_system, direct)
-        for key, (cpu, direct) in self._last.items():
-            if key not in seen and not direct:
-                self._ended += cpu
-        self._last = seen
-        return total + self._ended + sum(cpu for cpu, _ in seen.values())
+            total += t.user + t.system + t.children_user + t.children_system
+        return total
+
+    def read_root(self) -> float:
+        """The root process's own CPU seconds (for the server: without its kernels)."""
+        t = self.root.cpu_times()
+        return t.user + t.system
 
     def rate(self, seconds: float = 1.0) -> float:
         before = self.read()
@@ -302,8 +298,8 @@ class MachineLoad:
 
     @staticmethod
     def _busy() -> float:
-        t = psutil.cpu_times()  # guest times are already counted in user and nice
-        busy = ("user", "nice", "system", "irq", "softirq", "steal")
+        t = psutil.cpu_times()  # guest times are already in user and nice; steal is the host's
+        busy = ("user", "nice", "system", "irq", "softirq")
         return sum(getattr(t, name, 0.0) for name in busy)
 
     def read(self) -> float:
@@ -633,13 +629,22 @@ def cpu_batch(
     """CPU of the whole server tree over len(specs) page views kept open, refills included."""
     idle = waiter.meter.rate(5.0)
     before, start = waiter.meter.read(), time.perf_counter()
+    server_before = waiter.meter.read_root()
     views = []
     for spec in specs:
         url = page_url(waiter.server, spec, service)
         views.append(view_page(browser, url, spec, service, waiter, keep_open=open_contexts))
         waiter.settle()
     after, elapsed = waiter.meter.read(), time.perf_counter() - start
-    return CpuBatch(len(specs), round(after - before, 2), round(elapsed, 1), round(idle, 4)), views
+    server_cpu = waiter.meter.read_root() - server_before
+    batch = CpuBatch(
+        len(specs),
+        round(after - before, 2),
+        round(server_cpu, 2),
+        round(elapsed, 1),
+        round(idle, 4),
+    )
+    return batch, views
 
 
 def memory_figures(server: CourseServer, open_kernels: dict[str, list[str]]) -> dict[str, Any]:
@@ -862,7 +867,8 @@ def print_report(summary: dict[str, Any], results: Results) -> None:
     for name, c in summary["cpu"].items():
         print(
             f"server CPU per view, {name:6}: {c['cpu_s_per_view']:.2f} CPU-s "
-            f"({c['cpu_s']:.1f} CPU-s over {c['views']} views in {c['elapsed_s']:.0f} s; "
+            f"({c['cpu_s']:.1f} CPU-s over {c['views']} views in {c['elapsed_s']:.0f} s, "
+            f"{c['server_process_cpu_s']:.1f} of them in the Voila process, the rest in kernels; "
             f"idle server tree {c['idle_cpu_per_s']:.3f} CPU-s/s)"
         )
     for name, m in summary["kernel_memory"].items():

@@ -40,6 +40,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# "Y7 2nd term", "Q1 1st week": a lower-case ordinal is not the inward half of a postcode.
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)$")
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str
@@ -49,7 +53,12 @@ class Finding:
 
 def find_personal_data(text: str) -> list[Finding]:
     """Probable personal data in `text`, in order of position."""
-    findings = [Finding(kind, m.start(), m.end()) for kind, pattern in _PATTERNS for m in pattern.finditer(text)]
+    findings = [
+        Finding(kind, m.start(), m.end())
+        for kind, pattern in _PATTERNS
+        for m in pattern.finditer(text)
+        if not (kind == "a UK postcode" and _ORDINAL.search(m.group()))
+    ]
     return sorted(findings, key=lambda f: f.start)
 
 

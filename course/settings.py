@@ -3,7 +3,8 @@
 `ONLINE_LIVES_DATA` is the data folder (default: `$XDG_DATA_HOME/online-lives`, which is
 `~/.local/share/online-lives` on most machines). `ONLINE_LIVES_DB` is the store, any
 SQLAlchemy URL (default: the SQLite file `online-lives.sqlite` in the data folder).
-`ONLINE_LIVES_CONTENT` points at another datasets folder (default: the project's own).
+`ONLINE_LIVES_CONTENT` points at another folder of content files (default: the project's
+own `datasets/`); the JSON Schemas they are checked against are always the project's own.
 """
 
 from __future__ import annotations

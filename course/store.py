@@ -160,13 +160,15 @@ class Store:
 
     def _prepare(self) -> None:
         # Several kernels may open a new store at the same moment: one then finds a table, or
-        # the schema version, just created by another. Looking again settles it.
-        for attempt in range(5):
+        # the schema version, just created by another. Looking again settles it; each such
+        # failure means one more table, index or row now exists, so this many attempts suffice.
+        attempts = sum(1 + len(table.indexes) for table in metadata.tables.values()) + 2
+        for attempt in range(attempts):
             try:
                 return self._create_and_check()
             except sa.exc.DBAPIError as exc:
                 racing = isinstance(exc, sa.exc.IntegrityError) or "already exists" in str(exc.orig)
-                if not racing or attempt == 4:
+                if not racing or attempt == attempts - 1:
                     raise
 
     def _create_and_check(self) -> None:
@@ -217,19 +219,28 @@ class Store:
         if existing:
             return existing
         base = slugify(cleaned)
-        with self.engine.begin() as conn:
-            taken = set(conn.execute(sa.select(services_table.c.slug)).scalars())
-            slug, n = base, 2
-            while slug in taken:
-                slug, n = f"{base}-{n}", n + 1
-            conn.execute(
-                sa.insert(services_table).values(
-                    slug=slug, name=cleaned, planner_version=planner_version, created_at=now()
-                )
-            )
-        service = self.service(slug)
-        assert service is not None
-        return service
+        for _attempt in range(5):
+            try:
+                with self.engine.begin() as conn:
+                    taken = set(conn.execute(sa.select(services_table.c.slug)).scalars())
+                    slug, n = base, 2
+                    while slug in taken:
+                        slug, n = f"{base}-{n}", n + 1
+                    conn.execute(
+                        sa.insert(services_table).values(
+                            slug=slug, name=cleaned, planner_version=planner_version, created_at=now()
+                        )
+                    )
+            except sa.exc.IntegrityError:
+                # Someone else created this name, or took this slug, a moment ago.
+                existing = self.service_by_name(cleaned)
+                if existing:
+                    return existing
+                continue
+            service = self.service(slug)
+            assert service is not None
+            return service
+        raise StoreError(f"Could not add the service {cleaned!r}: the store is very busy. Try again.")
 
     # --- answers --------------------------------------------------------------------------
 

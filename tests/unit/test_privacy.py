@@ -62,6 +62,8 @@ EXAMPLES: list[tuple[str, list[str], list[str]]] = [
     ("about 120 referrals in 2023", [], []),
     ("called the MASH", [], []),  # a lower-case word after "called" is not a name
     ("called MASH", [], []),  # nor is an acronym
+    ("Y7 2nd term sessions on sharing images", [], []),  # a year group and an ordinal, not a postcode
+    ("Q1 2nd quarter figures", [], []),
     ("Planner version 2017.1, statement 5.3", [], []),
     ("Childline 0800 1111", [], []),  # a short helpline number is not a personal phone
     ("Mr", [], []),

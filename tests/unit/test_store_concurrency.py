@@ -1,5 +1,5 @@
-"""The store shared between processes: concurrent writers, a writer killed mid-loop, and
-several processes opening a brand-new store at the same moment.
+"""The store shared between writers: processes writing at once, a writer killed mid-loop,
+and several connections creating a brand-new store at the same moment.
 
 Each child is a separate Python interpreter (`sys.executable -c ...`), as Voila kernels are.
 """
@@ -11,7 +11,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,33 +60,32 @@ while True:
     i += 1
 """
 
-# An opener: at each tick after the go file appears, opens (creates) the next fresh store.
-OPENER = """
-import sys, time
-from pathlib import Path
-from course.store import Store
 
-folder, count, go = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-print("ready", flush=True)
-while not go.exists():
-    time.sleep(0.002)
-start = float(go.read_text())
-for j in range(count):
-    time.sleep(max(0.0, start + j * 0.2 - time.time()))
-    Store(f"sqlite:///{folder / f'fresh-{j}.sqlite'}").close()
-print("done", flush=True)
-"""
+Spawn = Callable[..., subprocess.Popen[str]]
 
 
-def spawn(code: str, *args: object) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *map(str, args)],
-        cwd=settings.PROJECT_ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+@pytest.fixture
+def spawn() -> Iterator[Spawn]:
+    """Start `python -c CODE ARGS...` in the project; every child is ended at teardown."""
+    children: list[subprocess.Popen[str]] = []
+
+    def start(code: str, *args: object) -> subprocess.Popen[str]:
+        child = subprocess.Popen(
+            [sys.executable, "-c", code, *map(str, args)],
+            cwd=settings.PROJECT_ROOT,
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        children.append(child)
+        return child
+
+    yield start
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+        child.communicate(timeout=CHILD_TIMEOUT)
 
 
 def wait_for_line(child: subprocess.Popen[str], expected: str) -> None:
@@ -98,12 +99,7 @@ def wait_for_line(child: subprocess.Popen[str], expected: str) -> None:
 def finish(children: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
     results = []
     for child in children:
-        try:
-            out, err = child.communicate(timeout=CHILD_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            for other in children:
-                other.kill()
-            raise
+        out, err = child.communicate(timeout=CHILD_TIMEOUT)
         results.append((child.returncode, out, err))
     return results
 
@@ -114,7 +110,7 @@ def last_index(i_mod_6: int, writes: int = 25) -> int:
 
 
 def test_four_processes_writing_at_once_lose_nothing(
-    store: Store, store_url: str, service: Service, tmp_path: Path
+    store: Store, store_url: str, service: Service, tmp_path: Path, spawn: Spawn
 ) -> None:
     go = tmp_path / "go"
     writers = [spawn(WRITER, store_url, service.id, k, go) for k in range(4)]
@@ -145,7 +141,9 @@ def test_four_processes_writing_at_once_lose_nothing(
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_store_opens_after_a_writer_is_killed_mid_loop(store_url: str, planner: Planner, tmp_path: Path) -> None:
+def test_store_opens_after_a_writer_is_killed_mid_loop(
+    store_url: str, planner: Planner, tmp_path: Path, spawn: Spawn
+) -> None:
     setup = Store(store_url)
     service = setup.create_service("Riverside CAMHS", planner.version)
     setup.close()
@@ -191,20 +189,32 @@ def test_store_opens_after_a_writer_is_killed_mid_loop(store_url: str, planner: 
         raw.close()
 
 
-def test_processes_creating_a_new_store_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
-    """Kernels starting together on a fresh install all create the same new store file."""
-    go = tmp_path / "go"
-    stores = 12
-    openers = [spawn(OPENER, tmp_path, stores, go) for _ in range(4)]
-    for opener in openers:
-        wait_for_line(opener, "ready")
-    go.write_text(repr(time.time() + 0.3))
-    results = finish(openers)
+def test_connections_creating_a_new_store_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
+    """Kernels starting together on a fresh install all create the same new store file.
 
-    for code, out, err in results:
-        assert code == 0, err
-        assert out.split() == ["done"]
-    for j in range(stores):
+    Threads, each with its own Store (so its own SQLite connections), race to create each
+    of several new files at the same instant; every one of them must get a working store.
+    """
+    workers, files = 6, 20
+    barrier = threading.Barrier(workers, timeout=CHILD_TIMEOUT)
+    errors: list[str] = []
+
+    def open_each() -> None:
+        for j in range(files):
+            barrier.wait()
+            try:
+                Store(f"sqlite:///{tmp_path / f'fresh-{j}.sqlite'}").close()
+            except Exception as exc:  # collected, so the test names every failure
+                errors.append(f"file {j}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+
+    threads = [threading.Thread(target=open_each) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(CHILD_TIMEOUT)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    for j in range(files):
         raw = sqlite3.connect(tmp_path / f"fresh-{j}.sqlite")
         try:
             assert raw.execute("SELECT key, value FROM meta").fetchall() == [("schema_version", str(SCHEMA_VERSION))]
@@ -214,3 +224,34 @@ def test_processes_creating_a_new_store_at_the_same_moment_all_succeed(tmp_path:
             assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         finally:
             raw.close()
+
+
+def test_threads_adding_the_same_service_at_once_get_the_same_service(tmp_path: Path) -> None:
+    """Two people add "Riverside CAMHS" at the same instant: one service, no error."""
+    import threading
+
+    from course.store import Store
+
+    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    Store(url).close()
+    results: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def add() -> None:
+        store = Store(url)
+        try:
+            start.wait()
+            results.append(store.create_service("Riverside CAMHS", "2017.1").id)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=add) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1 and len(results) == 8
