@@ -117,26 +117,26 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _node_line(node: yaml.Node | None, path: list[Any]) -> int | None:
-    """The 1-based line of the YAML node at `path` (or of its nearest existing parent)."""
+def _walk(node: yaml.Node | None, path: list[Any]) -> tuple[yaml.Node | None, bool]:
+    """The YAML node at `path`, or its nearest existing parent; and whether all of `path` was found."""
     if node is None:
-        return None
-    line = node.start_mark.line + 1
+        return None, False
     for step in path:
         child = None
         if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == step:
-                    child = value_node
-                    break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-            if 0 <= step < len(node.value):
-                child = node.value[step]
+            child = next((value for key, value in node.value if key.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            child = node.value[step]
         if child is None:
-            break
+            return node, False
         node = child
-        line = node.start_mark.line + 1
-    return line
+    return node, True
+
+
+def _node_line(node: yaml.Node | None, path: list[Any]) -> int | None:
+    """The 1-based line of the YAML node at `path` (or of its nearest existing parent)."""
+    found, _ = _walk(node, path)
+    return found.start_mark.line + 1 if found is not None else None
 
 
 def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
@@ -183,19 +183,9 @@ def validate(path: Path, data: Any, node: yaml.Node | None, schema_name: str) ->
 
 def _key_line(node: yaml.Node | None, path: list[Any], key: Any) -> int | None:
     """The 1-based line of `key` itself in the mapping at `path` (None if not found)."""
-    if node is None:
-        return None
-    for step in path:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if k.value == step), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-            child = node.value[step]
-        if child is None:
-            return None
-        node = child
-    if isinstance(node, yaml.MappingNode):
-        for key_node, _ in node.value:
+    found, complete = _walk(node, path)
+    if complete and isinstance(found, yaml.MappingNode):
+        for key_node, _ in found.value:
             if key_node.value == key:
                 return key_node.start_mark.line + 1
     return None

@@ -20,7 +20,7 @@ from course.quiz import (
     mark,
 )
 from course.store import Store
-from widgets import QuizPage, SectionPage, common
+from widgets import QuizPage, SectionPage
 
 BANK = item_bank()
 
@@ -108,14 +108,8 @@ def test_item_statistics_facility_and_discrimination():
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ONLINE_LIVES_DATA", str(tmp_path))
-    monkeypatch.setenv("ONLINE_LIVES_DB", f"sqlite:///{tmp_path / 'quiz.sqlite'}")
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    common.store.cache_clear()
-    yield common.store()
-    common.store().close()
-    common.store.cache_clear()
+def store(page_store):  # type: ignore[no-untyped-def]
+    return page_store
 
 
 def answer_all(quiz, pick):  # type: ignore[no-untyped-def]

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-
-from course.store import Store
-from widgets import common
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Iterator[Store]:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("ONLINE_LIVES_DATA", str(tmp_path))
-    monkeypatch.setenv("ONLINE_LIVES_DB", f"sqlite:///{tmp_path / 'widgets.sqlite'}")
-    monkeypatch.delenv("QUERY_STRING", raising=False)
-    common.store.cache_clear()
-    yield common.store()
-    common.store().close()
-    common.store.cache_clear()
+def store(page_store):  # type: ignore[no-untyped-def]
+    return page_store
