@@ -108,9 +108,19 @@ def describe(violations: list[dict]) -> str:
 
 
 def screenshot(page: Page, name: str) -> Path:
+    """A picture of the whole page. Voila scrolls inside its own container, so the window is
+    made as tall as the content first (up to 12,000 px), then put back."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    height = page.evaluate(
+        "() => Math.max(...[document.documentElement, document.body, ...document.querySelectorAll('*')]"
+        ".map(e => e.scrollHeight || 0))"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 12_000)})
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
 
 
