@@ -1,6 +1,6 @@
 """How fast the course's Voila pages become usable, and what each page view costs the server.
 
-Run it from the project root (it takes about ten minutes on 2 cores)::
+Run it from the project root (it takes about 12 minutes on 2 cores)::
 
     .venv/bin/python benchmarks/page_speed.py [--runs 5] [--out benchmarks/results/page_speed.json]
 
@@ -41,8 +41,8 @@ It prints figures and writes them to a JSON file; it asserts nothing. In one run
 4. **Kernel memory**: RSS (and USS) of the kernels (`ipykernel_launcher` children of the
    server) serving the pages of those batches, still open, and of the idle pool kernels.
 5. **Click to chart**: on the 01-data page, the time from the click on a score radio (a
-   capturing click listener in the page) until the SVG paths of the radar's first trace
-   change (a MutationObserver), both on `performance.now()`; median of 10 clicks on
+   capturing click listener in the page) until the section radar's SVG shows the new
+   section mean (its `data-self` attribute, watched by a MutationObserver), both on `performance.now()`; median of 10 clicks on
    different statements and scores, each changing the section's mean. The page's
    WebSocket frames are time-stamped too, to show where the time goes.
 6. A summary with the targets: ratio to the toy <= 1.0 for every page, CPU-seconds per
@@ -521,9 +521,9 @@ RECORD_FRAMES_JS = """() => {
 }"""
 
 ARM_CLICK_JS = """([radioSel, statusSel]) => {
-  const trace = () => document.querySelector('.js-plotly-plot .scatterlayer .trace');
-  const paths = () => [...(trace()?.querySelectorAll('path') ?? [])]
-    .map((p) => p.getAttribute('d')).join('|');
+  // The section page's radar is an SVG the kernel redraws: its data-self attribute holds
+  // the section means it shows.
+  const paths = () => document.querySelector('.ol-section-radar svg')?.getAttribute('data-self') ?? '';
   const status = () => document.querySelector(statusSel)?.textContent ?? '';
   const r = window.__olClick = { before: paths(), statusBefore: status() };
   document.querySelector(radioSel).addEventListener('click', () => {
@@ -535,7 +535,7 @@ ARM_CLICK_JS = """([radioSel, statusSel]) => {
       r.chart = performance.now();
       observer.disconnect();
     }
-  }).observe(document.querySelector('.js-plotly-plot'),
+  }).observe(document.querySelector('.ol-section-radar'),
              { subtree: true, childList: true, attributes: true });
   new MutationObserver((_, observer) => {
     if (r.click !== undefined && r.status === undefined && status() !== r.statusBefore) {
@@ -574,9 +574,7 @@ def click_to_chart(browser: Browser, url: str) -> list[dict[str, Any]]:
         expect(page.locator(".ol-statement-1-1 input[type=radio]").first).to_be_enabled(
             timeout=TIMEOUT_MS
         )
-        page.locator(".js-plotly-plot .scatterlayer .trace").first.wait_for(
-            state="attached", timeout=TIMEOUT_MS
-        )
+        page.locator(".ol-section-radar svg").first.wait_for(state="attached", timeout=TIMEOUT_MS)
         time.sleep(1.0)
         for statement, score in CHART_CLICKS:
             row = f".ol-statement-{statement.replace('.', '-')}"

@@ -3,6 +3,8 @@ reports can render them to static images."""
 
 from __future__ import annotations
 
+import math
+
 from course.content import Planner
 from course.scoring import SectionSummary
 
@@ -61,3 +63,85 @@ def radar_figure_dict(planner: Planner, summaries: list[SectionSummary], height:
             "showlegend": True,
         },
     }
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def radar_svg(planner: Planner, summaries: list[SectionSummary], size: int = 420) -> str:
+    """The same radar as `radar_figure_dict`, drawn as a small SVG.
+
+    Section pages update their chart on every click; an SVG string is cheap to rebuild and
+    needs no charting library in the browser. Self is a solid line with circles, QA a
+    dashed line with squares, both named in a legend; the SVG's description gives every
+    value in words for screen readers.
+    """
+    from html import escape
+
+    centre, radius = size / 2, size / 2 - 95
+    n = len(planner.sections)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = math.radians(-90 + 360 * i / n)
+        r = radius * value / 4
+        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ol-radar" width="{size}" height="{size + 40}" '
+        f'viewBox="0 0 {size} {size + 40}" role="img" aria-labelledby="ol-radar-title ol-radar-desc" '
+        f'data-self="{",".join(_fmt(s.self_mean) for s in summaries)}" '
+        f'data-qa="{",".join(_fmt(s.qa_mean) for s in summaries)}">'
+    ]
+    described = "; ".join(
+        f"{sec.number}. {sec.title}: self {_fmt(s.self_mean) or 'not scored'}, QA {_fmt(s.qa_mean) or 'not checked'}"
+        for sec, s in zip(planner.sections, summaries, strict=True)
+    )
+    parts.append('<title id="ol-radar-title">Average score of each section, self-assessment and QA</title>')
+    parts.append(f'<desc id="ol-radar-desc">{escape(described)}</desc>')
+    for level in (1, 2, 3, 4):
+        ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, level) for i in range(n)))
+        parts.append(f'<polygon points="{ring}" fill="none" stroke="#b1b4b6" stroke-width="1"/>')
+        x, y = point(0, level)
+        parts.append(f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="11" fill="#3d3d3d">{level}</text>')
+    for i, section in enumerate(planner.sections):
+        x, y = point(i, 4)
+        parts.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b1b4b6"/>')
+        lx, ly = point(i, 4.9)
+        anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
+        parts.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="13" fill="#1a1a1a">'
+            f"{section.number}. {escape(section.title)}</text>"
+        )
+    for values, colour, dash, marker in (
+        ([s.self_mean for s in summaries], SELF_COLOUR, "", "circle"),
+        ([s.qa_mean for s in summaries], QA_COLOUR, ' stroke-dasharray="6 4"', "square"),
+    ):
+        for i in range(n):  # a line joins neighbours only where both are scored
+            a, b = values[i], values[(i + 1) % n]
+            if a is not None and b is not None:
+                (x1, y1), (x2, y2) = point(i, a), point((i + 1) % n, b)
+                parts.append(
+                    f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
+                    f'stroke-width="3"{dash}/>'
+                )
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            x, y = point(i, value)
+            if marker == "circle":
+                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>')
+            else:
+                parts.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{colour}"/>')
+    legend_y = size + 20
+    parts.append(
+        f'<line x1="20" y1="{legend_y}" x2="50" y2="{legend_y}" stroke="{SELF_COLOUR}" stroke-width="3"/>'
+        f'<circle cx="35" cy="{legend_y}" r="5" fill="{SELF_COLOUR}"/>'
+        f'<text x="58" y="{legend_y + 4}" font-size="13" fill="#1a1a1a">Self-assessment</text>'
+        f'<line x1="200" y1="{legend_y}" x2="230" y2="{legend_y}" stroke="{QA_COLOUR}" stroke-width="3" '
+        'stroke-dasharray="6 4"/>'
+        f'<rect x="210" y="{legend_y - 5}" width="10" height="10" fill="{QA_COLOUR}"/>'
+        f'<text x="238" y="{legend_y + 4}" font-size="13" fill="#1a1a1a">QA check</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)

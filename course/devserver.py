@@ -75,6 +75,32 @@ class CourseServer:
                 self.process.wait(timeout=10)
 
 
+def kernel_processes(server: CourseServer) -> list:
+    """The kernel processes the server has started (psutil.Process objects)."""
+    import psutil  # a test dependency: only tests and benchmarks start servers this way
+
+    children = psutil.Process(server.process.pid).children(recursive=True)
+    return [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+
+
+def _wait_for_quiet_kernels(server: CourseServer, expected: int, deadline: float) -> None:
+    """Voila reports a pool "filled" when its kernels start, not when they have run their
+    notebooks. Wait until the pool kernels have all gone quiet (under 0.05 CPU-s in 1 s)."""
+    import psutil
+
+    while time.monotonic() < deadline:
+        kernels = kernel_processes(server)
+        try:
+            before = sum(sum(k.cpu_times()[:2]) for k in kernels)
+            time.sleep(1.0)
+            after = sum(sum(k.cpu_times()[:2]) for k in kernels)
+        except psutil.Error:
+            continue
+        if len(kernels) >= expected and after - before < 0.05:
+            return
+    raise TimeoutError(f"the course server's kernels did not settle:\n{server.log()}")
+
+
 def start(
     root: Path,
     pool_size: int = 1,
@@ -113,6 +139,8 @@ def start(
             time.sleep(0.3)
             continue
         if running.log().count("is filled with") >= expected_pools:
+            if expected_pools:
+                _wait_for_quiet_kernels(running, expected_pools, deadline)
             return running
         time.sleep(0.3)
     running.stop()

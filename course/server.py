@@ -50,7 +50,9 @@ def voila_arguments(
         "--MappingKernelManager.cull_connected=False",
     ]
     if pool_size > 0:
-        args += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        # Refill a used pool 5 s later rather than Voila's 1 s, so that the new kernel does
+        # not compete for the CPU with the page that has just been opened.
+        args += ["--preheat_kernel=True", f"--pool_size={pool_size}", "--VoilaKernelManager.fill_delay=5"]
     for extension in EXTENSION_DENYLIST:
         args.append(f"--VoilaConfiguration.extension_denylist={extension}")
     return args

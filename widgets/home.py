@@ -118,9 +118,14 @@ class HomePage(ipw.VBox):
         self._render()
 
     def start(self) -> None:
-        """Wait for the page request (Voila preheating) and select the service it names."""
+        """Wait for the page request (Voila preheating) and select the service it names.
+
+        The list of services is read after the wait: a preheated kernel may have been
+        waiting for minutes, and services added meanwhile must be there to choose.
+        """
+        query = request_query()
         self._refresh_services()
-        self.select(resolve_service(request_query()))
+        self.select(resolve_service(query))
 
     # --- services ------------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ import random
 from collections.abc import Sequence
 
 import ipywidgets as ipw
-import plotly.graph_objects as go
 
 from course.quiz import (
     CATEGORY_IDS,
@@ -24,7 +23,6 @@ from course.quiz import (
 )
 from course.store import Service
 from widgets.common import esc, store
-from widgets.figures import keep_for_late_views
 
 
 def _and(words: Sequence[str]) -> str:
@@ -67,6 +65,11 @@ class QuizResults(ipw.VBox):
     """Score by category and a confusion chart, for the answers given on this page."""
 
     def __init__(self, bank: ItemBank) -> None:
+        import plotly.graph_objects as go  # only pages that show results pay for plotly
+
+        from widgets.figures import keep_for_late_views
+
+        self._keep_for_late_views = keep_for_late_views
         self._bank = bank
         self._table = ipw.HTML()
         labels = [bank.label(c) for c in CATEGORY_IDS]
@@ -126,7 +129,7 @@ class QuizResults(ipw.VBox):
         with self._chart.batch_update():
             self._chart.data[0].z = z
             self._chart.data[0].text = [[str(v) for v in row] for row in z]
-        keep_for_late_views(self._chart)
+        self._keep_for_late_views(self._chart)
 
 
 class QuizRound(ipw.VBox):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as ipw
 
+from course.charts import radar_svg
 from course.lessons import course
 from course.quiz import item_bank
 from course.scoring import summarise, summarise_section
@@ -20,7 +21,6 @@ from widgets.common import (
     store,
     style,
 )
-from widgets.figures import RadarChart
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
 from widgets.quiz import QuizRound
 from widgets.statement import StatementRow
@@ -62,7 +62,8 @@ class SectionPage(ipw.VBox):
         intro += scale_html() + "<h2>The statements</h2>"
         self._rows = [StatementRow(s, planner, self._save, self._refresh_summary) for s in section.statements]
         self._summary = ipw.HTML()
-        self._chart = RadarChart(planner, summarise(planner, {}), height=360)
+        self._chart = ipw.HTML(radar_svg(planner, summarise(planner, {})))
+        self._chart.add_class("ol-section-radar")
         self._footer = ipw.HTML()
         bank = item_bank()
         self.quiz = QuizRound(section.id, bank.for_section(section.id), show_results=False)
@@ -163,7 +164,7 @@ class SectionPage(ipw.VBox):
     def _update_chart(self) -> None:
         planner = course_planner()
         answers = {**self._stored_answers, **self.answers()}
-        self._chart.show(summarise(planner, answers))
+        self._chart.value = radar_svg(planner, summarise(planner, answers))
 
     def _footer_html(self) -> str:
         planner = course_planner()

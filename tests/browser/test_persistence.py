@@ -12,11 +12,6 @@ from course import devserver
 from course.store import Store
 
 
-def _kernels(server: devserver.CourseServer) -> list[psutil.Process]:
-    children = psutil.Process(server.process.pid).children(recursive=True)
-    return [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
-
-
 def _open_data_page(page, server, service):  # type: ignore[no-untyped-def]
     open_course_page(page, server.page_url("01-data.ipynb", service=service.slug))
     page.get_by_text(f"Assessing: {service.name}").wait_for(timeout=60_000)
@@ -62,7 +57,7 @@ def test_answers_survive_tab_kernel_and_server(browser, own_server, tmp_path):
     _assert_answers_shown(page)
 
     # 2. A killed kernel: SIGKILL every kernel of the server, then reload.
-    kernels = _kernels(own_server)
+    kernels = devserver.kernel_processes(own_server)
     assert kernels, "expected the page's kernel to be running"
     for kernel in kernels:
         kernel.send_signal(signal.SIGKILL)

@@ -86,3 +86,23 @@ def test_radar_dict_is_a_valid_plotly_figure(planner: Planner) -> None:
     assert len(figure.data) == 2
     assert list(figure.data[1].r) == [2.5, None, None, None, None, 1.0, 2.5]
     assert figure.data[1].marker.symbol == "square"
+
+
+def test_radar_svg_draws_scored_sections_and_describes_them_in_words():
+    from course.charts import radar_svg
+    from course.content import load_planner
+    from course.scoring import Answer, summarise
+
+    planner = load_planner()
+    answers = {
+        "1.1": Answer("1.1", score=2, qa_score=3),
+        "2.1": Answer("2.1", score=4),
+        "6.1": Answer("6.1", score=1),
+    }
+    svg = radar_svg(planner, summarise(planner, answers))
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert 'data-self="2,4,,,,1"' in svg and 'data-qa="3,,,,,"' in svg
+    assert "1. Data: self 2, QA 3" in svg and "3. Assessment tools: self not scored, QA not checked" in svg
+    assert svg.count("<circle") == 3 + 1  # three scored sections, plus the legend's marker
+    assert svg.count("<rect") == 1 + 1  # one QA score, plus the legend's marker
+    assert 'stroke-dasharray="6 4"' in svg  # QA is dashed: not told apart by colour alone

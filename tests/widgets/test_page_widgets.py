@@ -45,8 +45,9 @@ def test_section_page_saves_every_change(store, service):
     assert "1 of 6" in page._summary.value
     assert "Self-assessed 3, QA 1" in page._summary.value
     # The radar shows the section mean for self and QA.
-    assert page._chart.data[0].r[0] == 3
-    assert page._chart.data[1].r[0] == 1
+    assert 'data-self="3,,,,,"' in page._chart.value
+    assert 'data-qa="1,,,,,"' in page._chart.value
+    assert "1. Data: self 3, QA 1" in page._chart.value  # the chart's description, in words
 
 
 def test_clear_score_makes_it_unanswered_not_zero(store, service):
@@ -188,3 +189,18 @@ def test_profile_escapes_text_and_offers_the_export(store, service):
     assert exported["service"]["name"] == "Riverside CAMHS"
     assert next(a for a in exported["answers"] if a["statement_id"] == "1.2")["score"] == 4
     assert page._chart.data[0].r[0] == 2.0
+
+
+def test_home_started_after_a_long_wait_lists_services_added_meanwhile(store, monkeypatch):
+    """A preheated kernel builds the page, then waits for a visitor; services added while it
+    waits must be listed and selectable when the visitor arrives."""
+    home = HomePage()  # built in advance, as in a preheated kernel
+
+    def visitor_arrives() -> dict[str, str]:
+        added = store.create_service("Added While Waiting", PLANNER.version)
+        return {"service": added.slug}
+
+    monkeypatch.setattr("widgets.home.request_query", visitor_arrives)
+    home.start()
+    assert home.service is not None and home.service.name == "Added While Waiting"
+    assert ("Added While Waiting", home.service.slug) in home._choose.options
