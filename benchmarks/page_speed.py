@@ -201,16 +201,12 @@ def snapshot_code(target: Path) -> Path:
     """Copy the course's code, content and notebooks to `target`, put it first on the import
     path of this process and of the server it starts, and check that it imports."""
     for name in CODE_DIRS:
-        shutil.copytree(
-            PROJECT_ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        shutil.copytree(PROJECT_ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     paths = [str(target), *filter(None, [os.environ.get("PYTHONPATH")])]
     os.environ["PYTHONPATH"] = os.pathsep.join(paths)
     sys.path.insert(0, str(target))
     check = "import widgets, course.content as c; c.load_planner(); print(c.__file__)"
-    found = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, cwd=target, check=False
-    )
+    found = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=target, check=False)
     if found.returncode != 0 or not found.stdout.startswith(str(target)):
         raise RuntimeError(f"the copy of the code does not import:\n{found.stderr}")
     return target
@@ -220,9 +216,7 @@ def code_version() -> dict[str, Any]:
     """The commit, and the files of the copied folders that differ from it."""
 
     def git(*args: str) -> str:
-        done = subprocess.run(
-            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
-        )
+        done = subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
         return done.stdout.strip()
 
     changed = git("status", "--porcelain", "--", *CODE_DIRS)
@@ -247,8 +241,7 @@ def course_pages() -> list[PageSpec]:
     planner = load_planner()
     pages = [PageSpec("home", "home.ipynb", "home")]
     pages += [
-        PageSpec(s.notebook.removesuffix(".ipynb"), s.notebook, "section", s.statements[0].id)
-        for s in planner.sections
+        PageSpec(s.notebook.removesuffix(".ipynb"), s.notebook, "section", s.statements[0].id) for s in planner.sections
     ]
     pages.append(PageSpec("profile", "profile.ipynb", "profile"))
     return pages
@@ -375,9 +368,7 @@ def block_other_hosts(route: Route) -> None:
 
 
 @contextmanager
-def fresh_context(
-    browser: Browser, keep_open: list[BrowserContext] | None = None
-) -> Iterator[Page]:
+def fresh_context(browser: Browser, keep_open: list[BrowserContext] | None = None) -> Iterator[Page]:
     context = browser.new_context()
     context.route("**/*", block_other_hosts)
     try:
@@ -546,9 +537,7 @@ ARM_CLICK_JS = """([radioSel, statusSel]) => {
              { subtree: true, childList: true, characterData: true });
 }"""
 
-CLICK_DONE_JS = (
-    "() => window.__olClick.chart !== undefined && window.__olClick.status !== undefined"
-)
+CLICK_DONE_JS = "() => window.__olClick.chart !== undefined && window.__olClick.status !== undefined"
 
 CLICK_RESULT_JS = """() => {
   const r = window.__olClick;
@@ -571,9 +560,7 @@ def click_to_chart(browser: Browser, url: str) -> list[dict[str, Any]]:
     with fresh_context(browser) as page:
         page.add_init_script(f"({RECORD_FRAMES_JS})()")
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-        expect(page.locator(".ol-statement-1-1 input[type=radio]").first).to_be_enabled(
-            timeout=TIMEOUT_MS
-        )
+        expect(page.locator(".ol-statement-1-1 input[type=radio]").first).to_be_enabled(timeout=TIMEOUT_MS)
         page.locator(".ol-section-radar svg").first.wait_for(state="attached", timeout=TIMEOUT_MS)
         time.sleep(1.0)
         for statement, score in CHART_CLICKS:
@@ -743,13 +730,9 @@ def run(runs: int, out: Path) -> Results:
             # CPU over batches of views kept open, then the memory of their kernels.
             open_contexts: list[BrowserContext] = []
             print("CPU batch: the 8 course pages ...")
-            results.cpu["course"], course_views = cpu_batch(
-                browser, waiter, pages, service, open_contexts
-            )
+            results.cpu["course"], course_views = cpu_batch(browser, waiter, pages, service, open_contexts)
             print(f"CPU batch: {BATCH_VIEWS} toy views ...")
-            results.cpu["toy"], toy_views = cpu_batch(
-                browser, waiter, [TOY] * BATCH_VIEWS, service, open_contexts
-            )
+            results.cpu["toy"], toy_views = cpu_batch(browser, waiter, [TOY] * BATCH_VIEWS, service, open_contexts)
             results.memory = memory_figures(
                 server,
                 {
@@ -762,9 +745,7 @@ def run(runs: int, out: Path) -> Results:
 
             # Click to chart, for a service with no answers yet.
             print("click to chart ...")
-            results.clicks = click_to_chart(
-                browser, server.page_url("01-data.ipynb", service=chart.slug)
-            )
+            results.clicks = click_to_chart(browser, server.page_url("01-data.ipynb", service=chart.slug))
             browser.close()
         results.meta["machine_busy_waits"] = waiter.machine_busy_waits
     finally:
@@ -801,10 +782,7 @@ def summarise(results: Results) -> dict[str, Any]:
     for figures in tti.values():
         figures["ratio_to_toy"] = round(figures["median_interactive_ms"] / toy, 2)
 
-    cpu = {
-        name: {**asdict(batch), "cpu_s_per_view": round(batch.per_view, 2)}
-        for name, batch in results.cpu.items()
-    }
+    cpu = {name: {**asdict(batch), "cpu_s_per_view": round(batch.per_view, 2)} for name, batch in results.cpu.items()}
     kernel_memory = {
         name: {
             "median_rss_mb": median(results.memory[name]["rss_mb"]),

@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from playwright.sync_api import BrowserContext, sync_playwright
-
 import page_speed as ps  # benchmarks/ is on the path when this file is run as a script
+from playwright.sync_api import BrowserContext, sync_playwright
 
 TOY_NO_CHART = ps.PageSpec("toy-no-chart", "toy-no-chart.ipynb", "toy")
 NO_RFC3987 = "import sys\n\nsys.modules['rfc3987_syntax'] = None  # jsonschema then skips it\n"
@@ -99,9 +98,7 @@ def variant(name: str, runs: int, code: Path, setup: Callable[[Path], list[str]]
             for _ in range(runs):
                 for spec in specs:
                     url = ps.page_url(running, spec, service)
-                    views[spec.label].append(
-                        ps.view_page(browser, url, spec, service, waiter).interactive_ms
-                    )
+                    views[spec.label].append(ps.view_page(browser, url, spec, service, waiter).interactive_ms)
                     waiter.settle()
             contexts: list[BrowserContext] = []
             batch, _ = ps.cpu_batch(browser, waiter, ps.course_pages(), service, contexts)
@@ -142,9 +139,7 @@ def no_rfc3987(root: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--out", type=Path, default=ps.DEFAULT_OUT.with_name("page_speed_experiments.json")
-    )
+    parser.add_argument("--out", type=Path, default=ps.DEFAULT_OUT.with_name("page_speed_experiments.json"))
     args = parser.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="ol-experiments-"))
