@@ -43,8 +43,8 @@ It prints figures and writes them to a JSON file; it asserts nothing. In one run
 5. **Click to chart**: on the 01-data page, the time from the click on a score radio (a
    capturing click listener in the page) until the section radar's SVG shows the new
    section mean (its `data-self` attribute, watched by a MutationObserver), both on
-   `performance.now()`; median of 10 clicks on different statements and scores, each changing the section's mean. The page's
-   WebSocket frames are time-stamped too, to show where the time goes.
+   `performance.now()`; median of 10 clicks on different statements and scores, each
+   changing the section's mean. The page's WebSocket frames are time-stamped too, to show where the time goes.
 6. A summary with the targets: ratio to the toy <= 1.0 for every page, CPU-seconds per
    view <= 1.0, click to chart <= 100 ms.
 
