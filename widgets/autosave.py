@@ -73,6 +73,16 @@ class Debouncer:
 
 
 def _loop_call_later() -> Callable[[float, Callable[[], None]], Any] | None:
+    """The kernel's event loop, when this runs in a Jupyter kernel; None anywhere else.
+
+    Only a kernel's own loop is used: some other library's loop running in the same thread
+    (Playwright's, in a test process) would never come back to run the save.
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:

@@ -72,3 +72,16 @@ def test_without_an_event_loop_it_saves_at_once():
     debouncer = Debouncer(saved.append)
     debouncer.push("no loop here")
     assert saved == ["no loop here"]
+
+
+def test_a_loop_that_is_not_a_kernels_is_not_trusted_with_saves():
+    """Another library's event loop (Playwright's, in a test process) may never run the save."""
+    import asyncio
+
+    saved: list = []
+
+    async def inside_a_foreign_loop() -> None:
+        Debouncer(saved.append).push("typed")
+        assert saved == ["typed"]  # saved at once, not left on this loop
+
+    asyncio.run(inside_a_foreign_loop())
