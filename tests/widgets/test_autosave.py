@@ -84,4 +84,10 @@ def test_a_loop_that_is_not_a_kernels_is_not_trusted_with_saves():
         Debouncer(saved.append).push("typed")
         assert saved == ["typed"]  # saved at once, not left on this loop
 
-    asyncio.run(inside_a_foreign_loop())
+    # In a thread of its own: this process may already run Playwright's loop in this one.
+    import threading
+
+    thread = threading.Thread(target=asyncio.run, args=(inside_a_foreign_loop(),))
+    thread.start()
+    thread.join()
+    assert saved == ["typed"]
