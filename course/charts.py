@@ -69,7 +69,7 @@ def _fmt(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def radar_svg(planner: Planner, summaries: list[SectionSummary], size: int = 420) -> str:
+def radar_svg(planner: Planner, summaries: list[SectionSummary], size: int = 400) -> str:
     """The same radar as `radar_figure_dict`, drawn as a small SVG.
 
     Section pages update their chart on every click; an SVG string is cheap to rebuild and
@@ -79,17 +79,19 @@ def radar_svg(planner: Planner, summaries: list[SectionSummary], size: int = 420
     """
     from html import escape
 
-    centre, radius = size / 2, size / 2 - 95
+    # Wide enough for the longest section name on either side of the circle.
+    width, margin = size + 260, 130
+    centre, middle, radius = width / 2, size / 2, size / 2 - 60
     n = len(planner.sections)
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = math.radians(-90 + 360 * i / n)
         r = radius * value / 4
-        return centre + r * math.cos(angle), centre + r * math.sin(angle)
+        return centre + r * math.cos(angle), middle + r * math.sin(angle)
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="ol-radar" width="{size}" height="{size + 40}" '
-        f'viewBox="0 0 {size} {size + 40}" role="img" aria-labelledby="ol-radar-title ol-radar-desc" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="ol-radar" width="{width}" height="{size + 40}" '
+        f'viewBox="0 0 {width} {size + 40}" role="img" aria-labelledby="ol-radar-title ol-radar-desc" '
         f'data-self="{",".join(_fmt(s.self_mean) for s in summaries)}" '
         f'data-qa="{",".join(_fmt(s.qa_mean) for s in summaries)}">'
     ]
@@ -106,8 +108,8 @@ def radar_svg(planner: Planner, summaries: list[SectionSummary], size: int = 420
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 4:.1f}" font-size="11" fill="#3d3d3d">{level}</text>')
     for i, section in enumerate(planner.sections):
         x, y = point(i, 4)
-        parts.append(f'<line x1="{centre}" y1="{centre}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b1b4b6"/>')
-        lx, ly = point(i, 4.9)
+        parts.append(f'<line x1="{centre}" y1="{middle}" x2="{x:.1f}" y2="{y:.1f}" stroke="#b1b4b6"/>')
+        lx, ly = point(i, 4.6)
         anchor = "middle" if abs(lx - centre) < 5 else ("start" if lx > centre else "end")
         parts.append(
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="13" fill="#1a1a1a">'
@@ -133,15 +135,15 @@ def radar_svg(planner: Planner, summaries: list[SectionSummary], size: int = 420
                 parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>')
             else:
                 parts.append(f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="{colour}"/>')
-    legend_y = size + 20
+    legend_y, x0 = size + 20, margin
     parts.append(
-        f'<line x1="20" y1="{legend_y}" x2="50" y2="{legend_y}" stroke="{SELF_COLOUR}" stroke-width="3"/>'
-        f'<circle cx="35" cy="{legend_y}" r="5" fill="{SELF_COLOUR}"/>'
-        f'<text x="58" y="{legend_y + 4}" font-size="13" fill="#1a1a1a">Self-assessment</text>'
-        f'<line x1="200" y1="{legend_y}" x2="230" y2="{legend_y}" stroke="{QA_COLOUR}" stroke-width="3" '
-        'stroke-dasharray="6 4"/>'
-        f'<rect x="210" y="{legend_y - 5}" width="10" height="10" fill="{QA_COLOUR}"/>'
-        f'<text x="238" y="{legend_y + 4}" font-size="13" fill="#1a1a1a">QA check</text>'
+        f'<line x1="{x0}" y1="{legend_y}" x2="{x0 + 30}" y2="{legend_y}" stroke="{SELF_COLOUR}" stroke-width="3"/>'
+        f'<circle cx="{x0 + 15}" cy="{legend_y}" r="5" fill="{SELF_COLOUR}"/>'
+        f'<text x="{x0 + 38}" y="{legend_y + 4}" font-size="13" fill="#1a1a1a">Self-assessment</text>'
+        f'<line x1="{x0 + 180}" y1="{legend_y}" x2="{x0 + 210}" y2="{legend_y}" stroke="{QA_COLOUR}" '
+        'stroke-width="3" stroke-dasharray="6 4"/>'
+        f'<rect x="{x0 + 190}" y="{legend_y - 5}" width="10" height="10" fill="{QA_COLOUR}"/>'
+        f'<text x="{x0 + 218}" y="{legend_y + 4}" font-size="13" fill="#1a1a1a">QA check</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
