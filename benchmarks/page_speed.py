@@ -10,7 +10,7 @@ It prints figures and writes them to a JSON file; it asserts nothing. In one run
    and serves that copy (it comes first on the server's and kernels' PYTHONPATH), so that
    edits made to the working tree during the run cannot change what is measured. It adds
    `toy.ipynb` to the copied modules (6 ToggleButtons, a plotly radar `FigureWidget` and a
-   Textarea in a VBox: the reference page of /work/shared/STACK-NOTES.md) and starts the
+   Textarea in a VBox: the reference page of the project's shared STACK-NOTES.md) and starts the
    real course server on them with `course.devserver.start(..., pool_size=1)`: preheated
    kernels, a pool of one per notebook, the same settings for the course pages and the
    toy. A service is created in the server's store (before the kernels are preheated, see
@@ -82,14 +82,6 @@ if TYPE_CHECKING:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PROJECT_ROOT / "benchmarks" / "results" / "page_speed.json"
 CODE_DIRS = ("course", "widgets", "datasets", "modules")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TIMEOUT_MS = 120_000
 MIN_GAP_S = 2.5  # between measurements, so that the preheated pool can refill
 QUIET_SERVER = 0.10  # CPU-s per s: the server tree is quiet below 10 % of one core
@@ -710,7 +702,7 @@ def run(runs: int, out: Path) -> Results:
         print(f"server up in {started:.1f} s; pools heated after {time.perf_counter() - t0:.1f} s")
 
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=devserver.chromium_path(), args=devserver.CHROMIUM_ARGS)
             # Time to interactive, first (on a server that has served nothing yet), the pages
             # interleaved so that any drift touches every page alike.
             for i in range(runs):

@@ -20,6 +20,25 @@ from pathlib import Path
 
 from course import server, settings
 
+# Debian's chromium, driven by Playwright by its path (never `playwright install`, which
+# downloads a browser). Background networking off: this machine has no network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium, if it is installed."""
+    import shutil
+
+    found = shutil.which("chromium") or "/usr/bin/chromium"
+    return found if Path(found).exists() else None
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

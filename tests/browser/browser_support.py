@@ -16,14 +16,6 @@ from course.store import Service, Store
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = HERE.parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PAGES = ["home.ipynb", *(m.notebook for m in load_course().modules), "help.ipynb"]
 LOAD_TIMEOUT = 90_000  # ms; a page without a preheated kernel runs its notebook first
 

@@ -3,12 +3,10 @@ Playwright (by executable path; never `playwright install`)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM_ARGS, PageWatch, is_local
+from browser_support import PageWatch, is_local
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from course import devserver
@@ -24,8 +22,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
+    path = devserver.chromium_path()
+    if path is None:
         pytest.fail("Debian's chromium is missing: run `make test`, which installs it.")
     return path
 
@@ -38,7 +36,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(executable_path=chromium_path, args=devserver.CHROMIUM_ARGS)
     yield browser
     browser.close()
 
