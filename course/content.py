@@ -314,4 +314,15 @@ def check_content(modules_dir: Path | None = None) -> list[str]:
     for section in loaded.sections:
         if not (modules_dir / section.notebook).exists():
             problems.append(f"section {section.id!r}: page {section.notebook} is missing from {modules_dir.name}/")
+    # The other content files, each checked against its own schema (imported here: they
+    # build on the planner).
+    from course.cases import load_cases
+    from course.lessons import introduction, load_course, load_help
+    from course.quiz import load_item_bank
+
+    for loader in (load_course, load_item_bank, introduction, load_help, load_cases):
+        try:
+            loader()
+        except ContentError as exc:
+            problems.append(str(exc))
     return problems

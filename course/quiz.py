@@ -152,15 +152,21 @@ def check_choice(chosen: Iterable[object]) -> frozenset[str]:
     return frozenset(values)
 
 
+def partial_credit(correct: frozenset[str], picked: frozenset[str], options: Iterable[str]) -> float:
+    """The share of the mark, 0 to 1, by the rule in this module's docstring: every right
+    option ticked earns its share, every wrong one ticked takes its share away."""
+    wrong = frozenset(options) - correct
+    gained = len(picked & correct) / len(correct)
+    lost = len(picked & wrong) / len(wrong) if wrong else 0.0
+    return round(max(0.0, gained - lost), 4)
+
+
 def mark(item: RiskItem, chosen: Iterable[str]) -> Mark:
     """Mark one answer by the rule in this module's docstring."""
     picked = check_choice(chosen)
     correct = item.categories
-    wrong = frozenset(CATEGORY_IDS) - correct
-    hits, false_alarms = picked & correct, picked & wrong
-    gained = len(hits) / len(correct)
-    lost = len(false_alarms) / len(wrong) if wrong else 0.0
-    return Mark(round(max(0.0, gained - lost), 4), hits, correct - picked, false_alarms)
+    score = partial_credit(correct, picked, CATEGORY_IDS)
+    return Mark(score, picked & correct, correct - picked, picked - correct)
 
 
 # --- drawing rounds -------------------------------------------------------------------------
