@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from course import settings
-from course.content import ContentError, load_yaml, planner, validate
+from course.content import ContentError, by_id, load_yaml, planner, validate
 from course.quiz import CATEGORY_IDS, partial_credit
 
 CASES_FILE = "cases.yaml"
@@ -102,10 +102,7 @@ class CaseBank:
     cases: tuple[Case, ...]
 
     def case(self, case_id: str) -> Case:
-        for case in self.cases:
-            if case.id == case_id:
-                return case
-        raise KeyError(f"no case {case_id!r}")
+        return by_id(self.cases, case_id, "case")
 
 
 def _question(raw: dict) -> Question:

@@ -8,15 +8,18 @@ person editing the content can find and fix the problem without reading Python.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonschema
 import yaml
 
 from course import settings
+
+T = TypeVar("T")
 
 PLANNER_FILE = "planner.yaml"
 SCHEMA_DIR = "schemas"
@@ -31,6 +34,14 @@ class ContentError(ValueError):
         self.problem = problem
         where = f"{self.path}, line {line}" if line else str(self.path)
         super().__init__(f"{where}: {problem}")
+
+
+def by_id(items: Iterable[T], wanted: str, what: str) -> T:
+    """The item whose `id` is `wanted`; KeyError naming `what` if there is none."""
+    for item in items:
+        if item.id == wanted:  # type: ignore[attr-defined]
+            return item
+    raise KeyError(f"no {what} {wanted!r}")
 
 
 @dataclass(frozen=True)
@@ -86,16 +97,10 @@ class Planner:
         return tuple(s for section in self.sections for s in section.statements)
 
     def section(self, section_id: str) -> Section:
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(f"no planner section {section_id!r}")
+        return by_id(self.sections, section_id, "planner section")
 
     def statement(self, statement_id: str) -> Statement:
-        for statement in self.statements:
-            if statement.id == statement_id:
-                return statement
-        raise KeyError(f"no planner statement {statement_id!r}")
+        return by_id(self.statements, statement_id, "planner statement")
 
     def descriptor(self, level: int) -> str:
         return self.scale[level].descriptor

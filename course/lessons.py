@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from course import settings
-from course.content import ContentError, load_yaml, planner, validate
+from course.content import ContentError, by_id, load_yaml, planner, validate
 
 COURSE_FILE = "course.yaml"
 INTRODUCTION_FILE = "introduction.yaml"
@@ -44,10 +44,7 @@ class Course:
     modules: tuple[Module, ...]
 
     def module(self, module_id: str) -> Module:
-        for module in self.modules:
-            if module.id == module_id:
-                return module
-        raise KeyError(f"no course module {module_id!r}")
+        return by_id(self.modules, module_id, "course module")
 
     def by_notebook(self, notebook: str) -> Module | None:
         return next((m for m in self.modules if m.notebook == notebook), None)

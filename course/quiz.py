@@ -23,7 +23,7 @@ from pathlib import Path
 from statistics import mean, pstdev
 
 from course import settings
-from course.content import ContentError, load_yaml, planner, validate
+from course.content import ContentError, by_id, load_yaml, planner, validate
 
 RISKS_FILE = "risks.yaml"
 CATEGORY_IDS = ("content", "contact", "conduct", "commerce")
@@ -65,10 +65,7 @@ class ItemBank:
     items: tuple[RiskItem, ...]
 
     def item(self, item_id: str) -> RiskItem:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"no quiz item {item_id!r}")
+        return by_id(self.items, item_id, "quiz item")
 
     def label(self, category_id: str) -> str:
         return next(c.label for c in self.categories if c.id == category_id)
