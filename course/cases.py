@@ -2,8 +2,8 @@
 autograded questions (answer key, marking rule, feedback) and free-text questions marked
 by a person against a rubric.
 
-This is the content layer for the graded exercises of issue 4; the exercise pages and
-the nbgrader pipeline that use it are not built yet.
+The exercise page (`widgets/case_page.py`) and the nbgrader side (`grading/`) are built
+from it.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Question:
             return 0.0
         if self.marking == "all-or-nothing":
             return float(self.points) if picked == self.answer else 0.0
-        return round(self.points * partial_credit(self.answer, picked, (o.id for o in self.options)), 4)
+        return round(self.points * partial_credit(self.answer, picked, (o.id for o in self.options), digits=None), 4)
 
 
 @dataclass(frozen=True)

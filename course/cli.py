@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     services = sub.add_parser("services", help="list the services in the store")
     services.set_defaults(func=_services)
+
+    # The assessor's commands live with the nbgrader side (`grading` uses `course`; this is
+    # the one place `course` reaches into `grading`, and only to register its commands).
+    from grading.cli import add_parser as add_grade_parser
+
+    add_grade_parser(sub)
     return parser
 
 
@@ -140,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a clear message, never a traceback with people's answers in it
         from course.content import ContentError
         from course.store import StoreError
+        from grading.build import GradingError
 
-        if isinstance(exc, ContentError | StoreError | ValueError):
+        if isinstance(exc, ContentError | StoreError | GradingError | ValueError):
             print(f"online-lives: {exc}", file=sys.stderr)
             return 2
         raise

@@ -149,13 +149,17 @@ def check_choice(chosen: Iterable[object]) -> frozenset[str]:
     return frozenset(values)
 
 
-def partial_credit(correct: frozenset[str], picked: frozenset[str], options: Iterable[str]) -> float:
+def partial_credit(
+    correct: frozenset[str], picked: frozenset[str], options: Iterable[str], digits: int | None = 4
+) -> float:
     """The share of the mark, 0 to 1, by the rule in this module's docstring: every right
-    option ticked earns its share, every wrong one ticked takes its share away."""
+    option ticked earns its share, every wrong one ticked takes its share away. Rounded to
+    `digits` places (None: not rounded, for a caller that scales it first)."""
     wrong = frozenset(options) - correct
     gained = len(picked & correct) / len(correct)
     lost = len(picked & wrong) / len(wrong) if wrong else 0.0
-    return round(max(0.0, gained - lost), 4)
+    share = max(0.0, gained - lost)
+    return share if digits is None else round(share, digits)
 
 
 def mark(item: RiskItem, chosen: Iterable[str]) -> Mark:

@@ -3,7 +3,8 @@
 `ONLINE_LIVES_DATA` is the data folder (default: `$XDG_DATA_HOME/online-lives`, which is
 `~/.local/share/online-lives` on most machines). `ONLINE_LIVES_DB` is the store, any
 SQLAlchemy URL (default: the SQLite file `online-lives.sqlite` in the data folder).
-`ONLINE_LIVES_CONTENT` points at another folder of content files (default: the project's
+`ONLINE_LIVES_GRADING` is the nbgrader course folder for the graded case studies (default:
+`grading` in the data folder). `ONLINE_LIVES_CONTENT` points at another folder of content files (default: the project's
 own `datasets/`); the JSON Schemas they are checked against are always the project's own.
 """
 
@@ -41,3 +42,11 @@ def content_dir() -> Path:
     """The folder holding the course content (planner and schemas)."""
     configured = os.environ.get("ONLINE_LIVES_CONTENT")
     return Path(configured).expanduser().resolve() if configured else DATASETS_DIR
+
+
+def grading_dir() -> Path:
+    """The nbgrader course folder (source, release, submitted, autograded, feedback, gradebook)."""
+    configured = os.environ.get("ONLINE_LIVES_GRADING")
+    path = Path(configured).expanduser() if configured else data_dir() / "grading"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()

@@ -1,0 +1,469 @@
+"""The assessor's commands around unmodified nbgrader: collect, autograde, feedback, export.
+
+- `collect` imports downloaded submission files (or zips of them) into `submitted/`,
+  naming each learner and case from the notebook itself, and reports every file it could
+  not use, by name.
+- `autograde` validates every submission first (`grading.validate`), then runs nbgrader's
+  own `autograde` on the ok ones only, one assignment per nbgrader process, several at
+  once. By default nbgrader's kernel step is replaced, through nbgrader's configuration,
+  by `grading.literal_execute.LiteralExecute` (no kernel; the grades are the same);
+  `with_kernel=True` runs plain nbgrader with a kernel, with a time limit per cell and, where
+  the machine allows, no network.
+- `feedback` is nbgrader's `generate_feedback`.
+- `export` reads the grades from nbgrader's gradebook and writes CSV: one row per
+  submission, or Moodle's grade-import layout. A submission that was not graded says
+  why ("not graded: corrupt") and never shows as 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from course.cases import case_bank
+from grading.build import GradingError, build, nbgrader_env, run_nbgrader
+from grading.submission import METADATA_KEY, clean_learner_id, place_submission, submission_dir
+from grading.validate import (
+    CORRUPT,
+    OK,
+    TAMPERED,
+    Verdict,
+    _Refused,
+    load_verdicts,
+    read_notebook,
+    submitted,
+    validate_all,
+)
+
+FAST_PREPROCESSORS = (
+    "grading.literal_execute.LiteralExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+)
+Progress = Callable[[int, int, str], None]
+
+
+# --- collect ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Collected:
+    source: str  # the file (and member of a zip) it came from
+    status: str  # "imported", "replaced", "duplicate", "corrupt", "wrong assignment"
+    detail: str
+    learner: str | None = None
+    assignment: str | None = None
+
+
+def _entries(paths: Iterable[Path]) -> Iterable[tuple[str, bytes | Exception]]:
+    for path in paths:
+        if path.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    for member in archive.infolist():
+                        if member.is_dir() or "__MACOSX" in member.filename:
+                            continue
+                        if member.file_size > 5 * 1024 * 1024:
+                            yield f"{path.name}:{member.filename}", ValueError("larger than 5 MB")
+                            continue
+                        yield f"{path.name}:{member.filename}", archive.read(member)
+            except (zipfile.BadZipFile, OSError) as exc:
+                yield path.name, exc
+        else:
+            try:
+                yield path.name, path.read_bytes()
+            except OSError as exc:
+                yield path.name, exc
+
+
+def collect(course_dir: Path, paths: Iterable[Path]) -> list[Collected]:
+    """Import submission files; every file gets a line in the result, none is dropped silently."""
+    build(course_dir)
+    bank = case_bank()
+    cases = {c.id for c in bank.cases}
+    parsed: list[tuple[str, str, str, str, str]] = []  # source, learner, assignment, timestamp, text
+    results: list[Collected] = []
+    for source, payload in _entries(paths):
+        if isinstance(payload, Exception):
+            results.append(Collected(source, CORRUPT, f"cannot be read: {payload}"))
+            continue
+        tmp = course_dir / ".collect-check.ipynb"
+        tmp.write_bytes(payload)
+        try:
+            nb = read_notebook(tmp)
+        except _Refused as refused:
+            results.append(Collected(source, CORRUPT, refused.reason.replace(tmp.name, "the file")))
+            continue
+        finally:
+            tmp.unlink(missing_ok=True)
+        named = nb.metadata.get(METADATA_KEY)
+        if not isinstance(named, dict) or not named.get("learner") or not named.get("case_id"):
+            results.append(
+                Collected(source, "wrong assignment", "not a submission from the Online Lives case-studies page")
+            )
+            continue
+        assignment = str(named["case_id"])
+        if assignment not in cases:
+            results.append(Collected(source, "wrong assignment", f"no case study called {assignment[:80]}"))
+            continue
+        try:
+            learner = clean_learner_id(named["learner"])
+        except ValueError as exc:
+            results.append(Collected(source, CORRUPT, f"the learner id in it is not usable: {exc}"))
+            continue
+        timestamp = str(named.get("submitted_at") or "")
+        parsed.append((source, learner, assignment, timestamp, nbformat.writes(nb) + "\n"))
+    # The same learner and case more than once: keep the latest, report the others.
+    latest: dict[tuple[str, str], tuple[str, str, str, str, str]] = {}
+    for entry in parsed:
+        key = (entry[1], entry[2])
+        if key not in latest or entry[3] > latest[key][3]:
+            if key in latest:
+                older = latest[key]
+                results.append(
+                    Collected(
+                        older[0], "duplicate", f"an earlier copy of {older[1]}'s {older[2]}; {entry[0]} kept", *key
+                    )
+                )
+            latest[key] = entry
+        else:
+            results.append(
+                Collected(
+                    entry[0], "duplicate", f"an earlier copy of {entry[1]}'s {entry[2]}; {latest[key][0]} kept", *key
+                )
+            )
+    for source, learner, assignment, timestamp, text in latest.values():
+        existing = submission_dir(course_dir, learner, assignment)
+        if existing.exists():
+            current = (existing / "timestamp.txt").read_text().strip() if (existing / "timestamp.txt").exists() else ""
+            if timestamp and current and timestamp <= current:
+                results.append(
+                    Collected(
+                        source,
+                        "duplicate",
+                        f"not newer than the submission already here ({current})",
+                        learner,
+                        assignment,
+                    )
+                )
+                continue
+        kept = place_submission(course_dir, learner, assignment, {f"{assignment}.ipynb": text}, timestamp or "unknown")
+        status = "replaced" if kept else "imported"
+        detail = f"earlier submission kept in {kept.relative_to(course_dir)}" if kept else "imported"
+        results.append(Collected(source, status, detail, learner, assignment))
+    return results
+
+
+# --- autograde ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradingRun:
+    verdicts: list[Verdict]
+    graded: list[tuple[str, str]]  # (learner, assignment) nbgrader autograded
+    failed: list[tuple[str, str, str]]  # (learner, assignment, nbgrader's message) it could not
+
+
+def _autograde_command(assignment: str, exclude: list[str], with_kernel: bool) -> list[str]:
+    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"]
+    if exclude:
+        command.append(f"--CourseDirectory.student_id_exclude={','.join(exclude)}")
+    if not with_kernel:
+        command += [f"--Autograde.autograde_preprocessors={name}" for name in FAST_PREPROCESSORS]
+    elif shutil.which("unshare") and shutil.which("ip") and _can_unshare():
+        # No network for the grading kernel: a network namespace with only loopback up.
+        joined = " ".join(f"'{part}'" for part in command)
+        command = ["unshare", "--net", "sh", "-c", f"ip link set lo up && exec {joined}"]
+    return command
+
+
+def _can_unshare() -> bool:
+    try:
+        return subprocess.run(["unshare", "--net", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def autograde(
+    course_dir: Path,
+    workers: int = 2,
+    with_kernel: bool = False,
+    progress: Progress | None = None,
+) -> GradingRun:
+    """Validate every submission, then autograde the ok ones with nbgrader."""
+    build(course_dir)
+    verdicts = validate_all(course_dir)
+    ok = [(v.learner, v.assignment) for v in verdicts if v.ok]
+    by_assignment: dict[str, list[str]] = {}
+    for learner, assignment in ok:
+        by_assignment.setdefault(assignment, []).append(learner)
+    refused: dict[str, list[str]] = {}
+    for v in verdicts:
+        if not v.ok:
+            refused.setdefault(v.assignment, []).append(v.learner)
+    total, done = len(ok), 0
+    graded: list[tuple[str, str]] = []
+    failed: list[tuple[str, str, str]] = []
+    queue = sorted(by_assignment)
+    running: list[tuple[str, subprocess.Popen[str]]] = []
+    if progress:
+        progress(0, total, "")
+    while queue or running:
+        while queue and len(running) < max(1, workers if not with_kernel else 1):
+            assignment = queue.pop(0)
+            command = _autograde_command(assignment, sorted(refused.get(assignment, [])), with_kernel)
+            process = subprocess.Popen(
+                command, cwd=course_dir, env=nbgrader_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            running.append((assignment, process))
+        assignment, process = running.pop(0)
+        log = []
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.append(line)
+            if "] Autograding " in line:
+                done += 1
+                if progress:
+                    progress(done, total, assignment)
+        process.wait()
+        text = "".join(log)
+        for learner in by_assignment[assignment]:
+            if f"processing assignment '{assignment}' for student '{learner}'" in text:
+                failed.append((learner, assignment, "nbgrader could not grade it; see `nbgrader autograde` output"))
+            else:
+                graded.append((learner, assignment))
+        if process.returncode != 0 and not any(f[1] == assignment for f in failed):
+            raise GradingError(f"nbgrader autograde {assignment} failed:\n{text[-4000:]}")
+    return GradingRun(verdicts, sorted(graded), failed)
+
+
+# --- feedback -----------------------------------------------------------------------------------
+
+
+def feedback(course_dir: Path) -> list[tuple[str, str]]:
+    """nbgrader's generate_feedback for every graded assignment; returns what has feedback."""
+    build(course_dir)
+    done = []
+    for assignment in sorted({a for _, a in submitted(course_dir)}):
+        if (course_dir / "autograded").is_dir() and any((course_dir / "autograded").glob(f"*/{assignment}")):
+            run_nbgrader(course_dir, "generate_feedback", assignment, "--force")
+    for learner_dir in sorted((course_dir / "feedback").glob("*")) if (course_dir / "feedback").is_dir() else []:
+        for folder in sorted(learner_dir.iterdir()):
+            done.append((learner_dir.name, folder.name))
+    return done
+
+
+# --- export -------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "learner",
+    "assignment",
+    "case",
+    "submitted_at",
+    "status",
+    "score",
+    "max_score",
+    "autograded_score",
+    "written_score",
+)
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    learner: str
+    assignment: str
+    case: str
+    submitted_at: str
+    status: str
+    score: float | None
+    max_score: float
+    autograded_score: float | None
+    written_score: float | None
+
+
+def grade_rows(course_dir: Path) -> list[GradeRow]:
+    """One row per submission in the course folder, from nbgrader's gradebook and the
+    verdicts of the last validation."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    bank = case_bank()
+    titles = {c.id: f"Case {c.number}: {c.title}" for c in bank.cases}
+    maxima = {c.id: float(c.points) for c in bank.cases}
+    verdicts = load_verdicts(course_dir)
+    rows = []
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", "online-lives") as gb:
+        for learner, assignment in submitted(course_dir):
+            stamp = submission_dir(course_dir, learner, assignment) / "timestamp.txt"
+            submitted_at = stamp.read_text().strip() if stamp.exists() else ""
+            verdict = verdicts.get((learner, assignment))
+            title = titles.get(assignment, assignment)
+            maximum = maxima.get(assignment, 0.0)
+            if verdict is None:
+                rows.append(
+                    GradeRow(
+                        learner,
+                        assignment,
+                        title,
+                        submitted_at,
+                        "not graded: not yet validated",
+                        None,
+                        maximum,
+                        None,
+                        None,
+                    )
+                )
+                continue
+            if not verdict.ok:
+                status = f"not graded: {verdict.status} ({verdict.reason})"
+                rows.append(GradeRow(learner, assignment, title, submitted_at, status, None, maximum, None, None))
+                continue
+            try:
+                submission = gb.find_submission(assignment, learner)
+            except MissingEntry:
+                rows.append(
+                    GradeRow(
+                        learner,
+                        assignment,
+                        title,
+                        submitted_at,
+                        "not graded: not yet autograded",
+                        None,
+                        maximum,
+                        None,
+                        None,
+                    )
+                )
+                continue
+            if str(submission.timestamp or "") and submitted_at and _older(submission.timestamp, submitted_at):
+                rows.append(
+                    GradeRow(
+                        learner,
+                        assignment,
+                        title,
+                        submitted_at,
+                        "not graded: resubmitted since grading",
+                        None,
+                        maximum,
+                        None,
+                        None,
+                    )
+                )
+                continue
+            auto = written = 0.0
+            manual_pending = False
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    points = grade.score
+                    if grade.cell_type == "code":
+                        auto += points or 0.0
+                    else:
+                        written += points or 0.0
+                    manual_pending = manual_pending or bool(grade.needs_manual_grade)
+            status = "awaiting written-answer marking" if manual_pending else "graded"
+            rows.append(
+                GradeRow(
+                    learner,
+                    assignment,
+                    title,
+                    submitted_at,
+                    status,
+                    round(submission.score, 4),
+                    float(submission.max_score),
+                    round(auto, 4),
+                    None if manual_pending else round(written, 4),
+                )
+            )
+    return rows
+
+
+def _older(graded_timestamp: object, submitted_at: str) -> bool:
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(graded_timestamp) < parse_utc(submitted_at)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return False
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheet programs run a cell that starts with = + - @ as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def export_csv(rows: list[GradeRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for r in rows:
+        writer.writerow(
+            [
+                _safe_cell(r.learner),
+                r.assignment,
+                r.case,
+                r.submitted_at,
+                _safe_cell(r.status),
+                _number(r.score),
+                _number(r.max_score),
+                _number(r.autograded_score),
+                _number(r.written_score),
+            ]
+        )
+    return out.getvalue()
+
+
+def export_moodle(rows: list[GradeRow]) -> str:
+    """Moodle's grade import (CSV): one row per learner, an identifier column, then for each
+    case a grade column and a feedback column. Map `Username` to the user field that holds
+    the learner id, each case column to its grade item, each `... feedback` column to that
+    item's feedback. An empty grade is left unchanged by Moodle; the feedback says why."""
+    bank = case_bank()
+    cases = [c for c in bank.cases if any(r.assignment == c.id for r in rows)]
+    learners = sorted({r.learner for r in rows})
+    by_key = {(r.learner, r.assignment): r for r in rows}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = ["Username"]
+    for c in cases:
+        header += [f"Case {c.number}: {c.title}", f"Case {c.number}: {c.title} feedback"]
+    writer.writerow(header)
+    for learner in learners:
+        line = [_safe_cell(learner)]
+        for c in cases:
+            r = by_key.get((learner, c.id))
+            if r is None:
+                line += ["", ""]
+            elif r.status == "graded":
+                line += [_number(r.score), f"{_number(r.score)} out of {_number(r.max_score)}"]
+            else:
+                line += ["", _safe_cell(r.status)]
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def summary(verdicts: list[Verdict]) -> dict[str, int]:
+    counts = {OK: 0, CORRUPT: 0, TAMPERED: 0, "unsafe": 0}
+    for v in verdicts:
+        counts[v.status] = counts.get(v.status, 0) + 1
+    return counts
+
+
+def verdicts_json(verdicts: list[Verdict]) -> str:
+    return json.dumps([v.__dict__ for v in verdicts], indent=1)
