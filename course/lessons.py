@@ -21,7 +21,7 @@ COURSE_FILE = "course.yaml"
 INTRODUCTION_FILE = "introduction.yaml"
 HELP_DIR = "help"
 LOCAL_HELP_ENV = "ONLINE_LIVES_LOCAL_HELP"
-KINDS = ("introduction", "section", "quiz", "profile")
+KINDS = ("introduction", "section", "quiz", "cases", "profile")
 
 
 @dataclass(frozen=True)

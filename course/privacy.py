@@ -1,6 +1,7 @@
 """A gentle check for probable personal data in free text.
 
-Evidence and QA notes describe a service, not a child. When text looks as if it names a
+Evidence and QA notes describe a service, not a child; answers to case studies discuss
+the case given, not a real child or client. When text looks as if it names a
 person or holds contact details, the pages show a warning saying what was found. It never
 blocks saving: the person decides. The check is deliberately cautious and will miss
 things; it is a prompt, not a guarantee.
@@ -62,13 +63,28 @@ def find_personal_data(text: str) -> list[Finding]:
     return sorted(findings, key=lambda f: f.start)
 
 
-def warning_for(text: str) -> str | None:
-    """A plain-English warning naming what was found, or None."""
+_ADVICE = {
+    "evidence": (
+        "Evidence should describe your service, not identify a child or family: "
+        "please remove personal details. (It has been saved.)"
+    ),
+    "case": (
+        "Answer about the case you were given, not about a real child, family or client you "
+        "know: please remove any real name or contact details. (It has been saved.)"
+    ),
+}
+
+
+def warning_for(text: str, about: str = "evidence") -> str | None:
+    """A plain-English warning naming what was found, or None.
+
+    `about` says what the text is for: "evidence" (evidence and QA notes about a service)
+    or "case" (a learner's answer to a case study), which changes the advice given.
+    """
+    if about not in _ADVICE:
+        raise ValueError(f"unknown kind of text {about!r}: expected one of {', '.join(_ADVICE)}")
     kinds = list(dict.fromkeys(f.kind for f in find_personal_data(text)))
     if not kinds:
         return None
     found = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
-    return (
-        f"This looks as if it may contain {found}. Evidence should describe your service, "
-        "not identify a child or family: please remove personal details. (It has been saved.)"
-    )
+    return f"This looks as if it may contain {found}. {_ADVICE[about]}"

@@ -9,6 +9,7 @@ Nothing here logs what people type.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 import uuid
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Engine
 from course import settings
 from course.scoring import FIELDS, Answer, check_field
 
-SCHEMA_VERSION = 2  # 2: quiz rounds and answers
+SCHEMA_VERSION = 3  # 2: quiz rounds and answers; 3: case study drafts
 MAX_SERVICE_NAME = 120
 
 metadata = sa.MetaData()
@@ -78,6 +79,20 @@ quiz_answers_table = sa.Table(
     sa.Column("chosen", sa.String(64), nullable=False),  # space-separated category ids
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("answered_at", sa.String(32), nullable=False),
+)
+
+
+# Answers to a case study while they are being written, before (and after) submission:
+# one row per learner, case and question. `value` is JSON text (a list of option ids, one
+# option id or null, or the typed text).
+case_drafts_table = sa.Table(
+    "case_drafts",
+    metadata,
+    sa.Column("learner", sa.String(64), primary_key=True),
+    sa.Column("case_id", sa.String(80), primary_key=True),
+    sa.Column("question_id", sa.String(80), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
 )
 
 
@@ -269,24 +284,7 @@ class Store:
             self._upsert(conn, service_id, statement_id, values)
 
     def _upsert(self, conn: sa.Connection, service_id: int, statement_id: str, values: dict[str, object]) -> None:
-        keys = {"service_id": service_id, "statement_id": statement_id}
-        dialect = conn.dialect.name
-        if dialect in ("sqlite", "postgresql"):
-            if dialect == "sqlite":
-                from sqlalchemy.dialects.sqlite import insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert
-            statement = insert(answers_table).values(**keys, **values)
-            statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
-            conn.execute(statement)
-            return
-        updated = conn.execute(
-            sa.update(answers_table)
-            .where(answers_table.c.service_id == service_id, answers_table.c.statement_id == statement_id)
-            .values(**values)
-        )
-        if updated.rowcount == 0:
-            conn.execute(sa.insert(answers_table).values(**keys, **values))
+        _upsert_row(conn, answers_table, {"service_id": service_id, "statement_id": statement_id}, values)
 
     def replace_answers(self, service_id: int, answers: Iterable[Answer]) -> int:
         """Replace every stored answer of a service in one transaction; returns the count."""
@@ -303,6 +301,33 @@ class Store:
 
     def count_answers(self, service_id: int) -> int:
         return sum(1 for a in self.answers(service_id).values() if not a.is_empty)
+
+    # --- case study drafts ------------------------------------------------------------------
+
+    def save_case_draft(self, learner: str, case_id: str, question_id: str, value: object) -> None:
+        """Save one answer in progress (JSON-encoded), replacing any earlier one."""
+        keys = {
+            "learner": _key(learner, "learner", 64),
+            "case_id": _key(case_id, "case_id", 80),
+            "question_id": _key(question_id, "question_id", 80),
+        }
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"a case draft must be JSON data, not {type(value).__name__}") from exc
+        with self.engine.begin() as conn:
+            _upsert_row(conn, case_drafts_table, keys, {"value": text, "updated_at": now()})
+
+    def case_drafts(self, learner: str, case_id: str) -> dict[str, object]:
+        """One learner's answers in progress to one case, by question id."""
+        table = case_drafts_table
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(table.c.question_id, table.c.value).where(
+                    table.c.learner == learner, table.c.case_id == case_id
+                )
+            ).all()
+        return {row.question_id: json.loads(row.value) for row in rows}
 
     # --- quiz -----------------------------------------------------------------------------
 
@@ -359,3 +384,28 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(quiz_answers_table.c.answered_at)).all()
         return [dict(row._mapping) for row in rows]
+
+
+def _key(value: object, name: str, limit: int) -> str:
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise ValueError(f"{name} must be text of 1 to {limit} characters")
+    return value
+
+
+def _upsert_row(conn: sa.Connection, table: sa.Table, keys: dict[str, object], values: dict[str, object]) -> None:
+    """Insert a row, or update the one with these primary-key values."""
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        statement = insert(table).values(**keys, **values)
+        statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+        conn.execute(statement)
+        return
+    updated = conn.execute(
+        sa.update(table).where(*(table.c[name] == value for name, value in keys.items())).values(**values)
+    )
+    if updated.rowcount == 0:
+        conn.execute(sa.insert(table).values(**keys, **values))

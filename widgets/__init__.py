@@ -21,6 +21,7 @@ from typing import Any
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 _PAGES = {
+    "CasePage": "widgets.case_page",
     "HelpPage": "widgets.help_page",
     "HomePage": "widgets.home",
     "IntroductionPage": "widgets.introduction",

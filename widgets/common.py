@@ -105,6 +105,12 @@ PAGE_CSS = """
 .ol-page .widget-checkbox { height: auto; align-items: flex-start; margin: 0.25rem 0; }
 .ol-page .widget-checkbox label { font-size: 15px; white-space: normal; overflow: visible;
   text-overflow: clip; line-height: 1.4; height: auto; }
+.ol-case-question .widget-radio-box label { display: flex; align-items: flex-start; height: auto;
+  white-space: normal; overflow: visible; line-height: 1.4; margin: 0.25rem 0; }
+.ol-case-question .widget-radio-box input { order: -1; float: none; flex-shrink: 0; height: auto;
+  margin-top: 0.2rem; }
+.ol-case-question .widget-radio { height: auto; }
+.ol-rubric ul { margin: 0; padding-left: 1.2rem; }
 </style>
 """
 

@@ -129,3 +129,29 @@ def test_the_check_reports_positions() -> None:
     text = "Referred by Mr Smith."
     (finding,) = find_personal_data(text)
     assert (finding.start, finding.end) == (12, 20)
+
+
+def test_the_default_warning_is_about_evidence() -> None:
+    assert warning_for("call 07700 900123") == warning_for("call 07700 900123", about="evidence")
+
+
+def test_the_case_warning_talks_about_the_case_not_evidence() -> None:
+    warning = warning_for("I once worked with a boy called Jamie Smith", about="case")
+    assert warning == (
+        "This looks as if it may contain a name. Answer about the case you were given, not about a "
+        "real child, family or client you know: please remove any real name or contact details. "
+        "(It has been saved.)"
+    )
+    assert "Evidence" not in warning and "service" not in warning
+
+
+def test_the_case_warning_is_given_only_when_something_is_found() -> None:
+    assert warning_for("Ask about her online contacts since the break-up.", about="case") is None
+    warning = warning_for("email jo@example.com, DY1 1HF", about="case")
+    assert warning is not None
+    assert warning.startswith("This looks as if it may contain an email address and a UK postcode. ")
+
+
+def test_an_unknown_kind_of_text_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown kind of text"):
+        warning_for("anything", about="diary")

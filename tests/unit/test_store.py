@@ -342,3 +342,84 @@ def test_store_defaults_to_the_data_folder(tmp_path: Path, monkeypatch: pytest.M
         assert (tmp_path / "somewhere" / "data" / "online-lives.sqlite").exists()
     finally:
         opened.close()
+
+
+# --- case study drafts --------------------------------------------------------------------
+
+
+def test_case_drafts_round_trip_as_json(store: Store) -> None:
+    store.save_case_draft("learner-1", "case-4-counting-what-we-see", "four-cs", ["contact", "conduct"])
+    store.save_case_draft("learner-1", "case-4-counting-what-we-see", "first-step", None)
+    store.save_case_draft("learner-1", "case-4-counting-what-we-see", "reflection", "Café <b>naïve</b>\nline two")
+    assert store.case_drafts("learner-1", "case-4-counting-what-we-see") == {
+        "four-cs": ["contact", "conduct"],
+        "first-step": None,
+        "reflection": "Café <b>naïve</b>\nline two",
+    }
+
+
+def test_a_case_draft_saved_again_replaces_the_earlier_one(store: Store) -> None:
+    store.save_case_draft("learner-1", "case-1-shared-images", "first-step", "tell-dsl")
+    store.save_case_draft("learner-1", "case-1-shared-images", "first-step", "ask-to-see")
+    assert store.case_drafts("learner-1", "case-1-shared-images") == {"first-step": "ask-to-see"}
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM case_drafts")).scalar() == 1
+
+
+def test_case_drafts_belong_to_their_learner_and_case(store: Store) -> None:
+    store.save_case_draft("learner-1", "case-1-shared-images", "four-cs", ["content"])
+    store.save_case_draft("learner-2", "case-1-shared-images", "four-cs", ["contact"])
+    store.save_case_draft("learner-1", "case-2-anonymous-app", "four-cs", ["conduct"])
+    assert store.case_drafts("learner-1", "case-1-shared-images") == {"four-cs": ["content"]}
+    assert store.case_drafts("learner-2", "case-1-shared-images") == {"four-cs": ["contact"]}
+    assert store.case_drafts("learner-3", "case-1-shared-images") == {}
+
+
+@pytest.mark.parametrize(
+    ("learner", "case_id", "question_id", "value"),
+    [
+        ("", "case-1", "q", "x"),
+        ("x" * 65, "case-1", "q", "x"),
+        ("learner", "c" * 81, "q", "x"),
+        ("learner", "case-1", 7, "x"),
+        ("learner", "case-1", "q", object()),
+    ],
+)
+def test_unusable_case_drafts_are_refused(store: Store, learner, case_id, question_id, value) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError):
+        store.save_case_draft(learner, case_id, question_id, value)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM case_drafts")).scalar() == 0
+
+
+def test_a_version_2_store_is_upgraded_and_keeps_its_data(store_url: str, planner: Planner) -> None:
+    # A store as version 2 left it: no case_drafts table, schema_version 2.
+    first = Store(store_url)
+    service = first.create_service("Riverside CAMHS", planner.version)
+    first.save(service.id, "1.1", score=2, evidence="Audit")
+    round_id = first.start_quiz_round("four-cs-quiz", ["seed-1"], "1")
+    first.record_quiz_answer(round_id, "seed-1", ["content"], 1.0)
+    with first.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE case_drafts"))
+        conn.execute(sa.text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+    first.close()
+
+    again = Store(store_url)
+    try:
+        with again.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "3"
+        assert SCHEMA_VERSION == 3
+        assert again.answers(service.id)["1.1"].evidence == "Audit"
+        assert [a["item_id"] for a in again.quiz_answers()] == ["seed-1"]
+        again.save_case_draft("learner-1", "case-1-shared-images", "reflection", "Kept")
+        assert again.case_drafts("learner-1", "case-1-shared-images") == {"reflection": "Kept"}
+    finally:
+        again.close()
+
+
+def test_case_drafts_are_never_logged(store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    secret = "A boy called Jamie Smith, 07700 900123"
+    with caplog.at_level("DEBUG"):
+        store.save_case_draft("learner-1", "case-1-shared-images", "reflection", secret)
+        assert store.case_drafts("learner-1", "case-1-shared-images") == {"reflection": secret}
+    assert not [r for r in caplog.records if "Jamie" in r.getMessage() or "learner-1" in r.getMessage()]
