@@ -12,6 +12,7 @@ feedback their assessor generates. The rubrics are shown, so marking is transpar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
@@ -49,6 +50,16 @@ NO_NAMES = (
     "Do not use a child's, family's or client's name anywhere on this page, in your learner "
     "id or in your answers: talk about the case you were given."
 )
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def without_scripts(document: str) -> str:
+    """nbgrader's feedback page without its script tags (MathJax and the like). It is shown
+    in a sandboxed frame, where scripts could not run anyway; removing them keeps the
+    browser from reporting each blocked one."""
+    return _SCRIPT.sub("", document)
 
 
 def case_link(case_id: str, service: Service | None, learner: str | None = None) -> str:
@@ -535,7 +546,7 @@ class CaseExercise(ipw.VBox):
         self._feedback.value = (
             '<div class="ol-feedback"><h2>Your feedback</h2>'
             f"{earlier}"
-            f'<iframe title="Feedback from your assessor" sandbox="" srcdoc="{esc(feedback.html)}" '
+            f'<iframe title="Feedback from your assessor" sandbox="" srcdoc="{esc(without_scripts(feedback.html))}" '
             'style="width:100%;height:40rem;border:1px solid #b1b4b6"></iframe>'
             f"<p>{download_link(feedback.html, feedback.filename, 'text/html', 'Download your feedback')}</p></div>"
         )

@@ -142,3 +142,49 @@ def test_answer_come_back_and_submit_a_case(page, course_server, server_store):
     sources = "\n".join("".join(c["source"]) for c in submitted["cells"])
     assert "rating" in sources  # the written answer is in the submitted notebook
     assert page.watch.problems() == []
+
+
+def test_from_a_learners_click_to_feedback_and_the_assessors_csv(page, course_server):
+    """The whole flow: a learner answers and submits in Voila; the assessor autogrades with
+    nbgrader, marks the written answer, generates feedback and exports; the learner sees
+    the feedback on the exercise page."""
+    from nbgrader.api import Gradebook
+
+    from grading import pipeline
+
+    case = BANK.case("case-1-shared-images")
+    learner = "browser-learner-2"
+    open_course_page(page, course_server.page_url("case-studies.ipynb", case=case.id, learner=learner))
+    page.get_by_text(f"Answering as {learner}").wait_for(timeout=60_000)
+    for question in case.questions:
+        box = page.locator(f".ol-question-{question.id}")
+        for option in question.options:
+            if option.id in question.answer:
+                role = "checkbox" if question.kind == "multi" else "radio"
+                box.get_by_role(role, name=option.label, exact=True).check()
+    page.get_by_label("Your answer to question 6").fill(
+        "Who holds the images, is she safe, and what does the school know?"
+    )
+    page.get_by_role("button", name="Submit your answers").click()
+    page.locator(".ol-submitted").wait_for(timeout=180_000)
+    assert page.get_by_text("Your feedback").count() == 0
+
+    course_dir = Path(course_server.env["ONLINE_LIVES_DATA"]) / "grading"
+    run = pipeline.autograde(course_dir)
+    assert (learner, case.id) in run.graded
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", "online-lives") as gb:
+        grade = gb.find_grade("reflection-answer", case.id, case.id, learner)
+        grade.manual_score, grade.needs_manual_grade = 5, False  # as formgrader saves a mark
+        gb.find_comment("reflection-answer", case.id, case.id, learner).manual_comment = "Say more about safeguarding."
+        gb.db.commit()
+    assert (learner, case.id) in pipeline.feedback(course_dir)
+    rows = {(r.learner, r.assignment): r for r in pipeline.grade_rows(course_dir)}
+    assert (rows[(learner, case.id)].status, rows[(learner, case.id)].score) == ("graded", 13.0)
+
+    page.get_by_role("button", name="Check for feedback").click()
+    page.get_by_role("heading", name="Your feedback").wait_for(timeout=15_000)
+    frame = page.frame_locator("iframe[title='Feedback from your assessor']")
+    frame.get_by_text("Say more about safeguarding.").wait_for(timeout=15_000)
+    assert "13.0 / 16.0" in frame.locator("body").inner_text()
+    screenshot(page, "case-feedback")
+    assert page.watch.problems() == []
