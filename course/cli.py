@@ -10,9 +10,16 @@ from pathlib import Path
 def _serve(args: argparse.Namespace) -> int:
     from course import server
 
+    from grading.build import build, is_built
+
     env = server.prepare_environment()
+    grading = Path(env["ONLINE_LIVES_GRADING"])
+    if not is_built(grading):
+        print("Preparing the case-study exercises with nbgrader (only when they have changed)...", flush=True)
+        build(grading)
     print(f"Online Lives course home: {server.home_url(args.ip, args.port)}")
     print(f"Data folder: {env['ONLINE_LIVES_DATA']}")
+    print(f"Case-study submissions (nbgrader course folder): {grading}")
     print("Stop it with Ctrl+C.", flush=True)
     server.run(server.voila_arguments(port=args.port, ip=args.ip, pool_size=args.pool_size))
     return 0
@@ -148,8 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         from course.store import StoreError
         from grading.build import GradingError
 
-        if isinstance(exc, ContentError | StoreError | GradingError | ValueError):
-            print(f"online-lives: {exc}", file=sys.stderr)
+        if isinstance(exc, ContentError | StoreError | GradingError | ValueError | KeyError):
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            print(f"online-lives: {message}", file=sys.stderr)
             return 2
         raise
 

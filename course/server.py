@@ -59,11 +59,12 @@ def voila_arguments(
 
 
 def prepare_environment() -> dict[str, str]:
-    """Resolve the data folder and store URL once, so every kernel uses the same ones
-    whatever its working directory."""
+    """Resolve the data folder, store URL and grading folder once, so every kernel uses the
+    same ones whatever its working directory."""
     os.environ["ONLINE_LIVES_DATA"] = str(settings.data_dir())
     os.environ["ONLINE_LIVES_DB"] = settings.database_url()
-    return {k: os.environ[k] for k in ("ONLINE_LIVES_DATA", "ONLINE_LIVES_DB")}
+    os.environ["ONLINE_LIVES_GRADING"] = str(settings.grading_dir())
+    return {k: os.environ[k] for k in ("ONLINE_LIVES_DATA", "ONLINE_LIVES_DB", "ONLINE_LIVES_GRADING")}
 
 
 def run(argv: list[str]) -> None:

@@ -122,6 +122,31 @@ def _feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def rubric_text(case_id: str) -> str:
+    """A case's written questions with their rubrics and assessor notes, as plain text."""
+    from course.cases import case_bank
+
+    case = case_bank().case(case_id)
+    lines = [f"Case {case.number}: {case.title} ({case.id})", ""]
+    for free in case.free_text:
+        lines += [f"Written question ({free.points} points): {free.prompt}", ""]
+        for criterion in free.rubric:
+            lines.append(f"  {criterion.criterion}")
+            lines += [f"    {level.points}: {level.descriptor}" for level in criterion.levels]
+        lines += ["", "  What a strong answer covers:"]
+        lines += [f"    - {line.strip()}" for line in free.assessor_notes.splitlines() if line.strip()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _rubric(args: argparse.Namespace) -> int:
+    from course.cases import case_bank
+
+    cases = case_bank().cases if args.case == "all" else [case_bank().case(args.case)]
+    print("\n".join(rubric_text(c.id) for c in cases))
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from grading.pipeline import export_csv, export_moodle, grade_rows
 
@@ -162,6 +187,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     formgrader.add_argument("--port", type=int, default=8888)
     formgrader.add_argument("--ip", default="127.0.0.1")
     formgrader.set_defaults(func=_formgrader)
+
+    rubric = steps.add_parser("rubric", help="print a case's rubric and assessor notes (for marking)")
+    rubric.add_argument("case", help="a case id (see `online-lives grade build`), or all")
+    rubric.set_defaults(func=_rubric)
 
     feedback = steps.add_parser("feedback", help="generate feedback for every graded submission")
     feedback.set_defaults(func=_feedback)

@@ -208,3 +208,14 @@ def test_the_assessors_commands(course_dir, tmp_path, capsys):
     assert "cli-ok,case-1-shared-images" in text and "not graded: corrupt" in text
     assert main(["grade", "feedback"]) == 0
     assert "feedback  cli-ok case-1-shared-images" in capsys.readouterr().out
+
+
+def test_the_rubric_command_prints_criteria_and_assessor_notes(capsys):
+    case = case_bank().case("case-4-counting-what-we-see")
+    assert main(["grade", "rubric", case.id]) == 0
+    out = capsys.readouterr().out
+    for criterion in case.free_text[0].rubric:
+        assert criterion.criterion in out
+    assert case.free_text[0].assessor_notes.splitlines()[0].strip() in out
+    assert main(["grade", "rubric", "no-such-case"]) == 2
+    assert "no case 'no-such-case'" in capsys.readouterr().err
