@@ -68,7 +68,9 @@ def test_serve_prints_the_home_url_and_serves_it(tmp_path):
     try:
         first = process.stdout.readline()
         home = f"http://127.0.0.1:{port}/voila/render/home.ipynb"
-        assert first.strip() == f"Online Lives course home: {home}"
+        # A new data folder: the case studies' nbgrader releases are made first.
+        assert first.startswith("Preparing the case-study exercises with nbgrader")
+        assert process.stdout.readline().strip() == f"Online Lives course home: {home}"
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -81,6 +83,8 @@ def test_serve_prints_the_home_url_and_serves_it(tmp_path):
                     raise
                 time.sleep(0.5)
         assert (Path(env["ONLINE_LIVES_DATA"]) / "online-lives.sqlite").exists()
+        grading = Path(env["ONLINE_LIVES_DATA"]) / "grading"
+        assert (grading / "release" / "case-1-shared-images" / "case-1-shared-images.ipynb").is_file()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
