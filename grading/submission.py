@@ -74,8 +74,16 @@ def clean_learner_id(raw: object) -> str:
     return cleaned
 
 
+BINDER_VARIABLES = ("BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REPO_URL")
+
+
 def learner_from_environment() -> str | None:
-    """The learner id a hub provides (JupyterHub sets JUPYTERHUB_USER), if it is usable."""
+    """The learner id a hub provides (JupyterHub sets JUPYTERHUB_USER), if it is usable.
+
+    Binder runs on JupyterHub too, but its user names are made up for each launch and mean
+    nothing to an assessor: there, learners type their own id."""
+    if any(os.environ.get(name) for name in BINDER_VARIABLES):
+        return None
     try:
         return clean_learner_id(os.environ.get("JUPYTERHUB_USER", ""))
     except ValueError:

@@ -33,6 +33,9 @@ def test_learner_from_a_hub(monkeypatch):
     assert submission.learner_from_environment() == "jsmith"
     monkeypatch.setenv("JUPYTERHUB_USER", "not/usable")
     assert submission.learner_from_environment() is None
+    monkeypatch.setenv("JUPYTERHUB_USER", "jovyan-a1b2c3")
+    monkeypatch.setenv("BINDER_LAUNCH_HOST", "https://mybinder.org/")
+    assert submission.learner_from_environment() is None  # Binder's names are throwaway
 
 
 def test_submission_is_the_release_with_only_its_answer_cells_changed(course_dir):
