@@ -9,7 +9,6 @@ from pathlib import Path
 
 def _serve(args: argparse.Namespace) -> int:
     from course import server
-
     from grading.build import build, is_built
 
     env = server.prepare_environment()

@@ -164,3 +164,53 @@ def start(
         time.sleep(0.3)
     running.stop()
     raise TimeoutError(f"the course server did not start within {timeout:.0f} s:\n{running.log()}")
+
+
+@dataclass
+class FormgraderServer(CourseServer):
+    """JupyterLab with nbgrader's formgrader, started by `online-lives grade formgrader`."""
+
+    token: str = ""
+
+    def url(self, path: str = "/lab") -> str:
+        return f"{self.base_url}{path}?token={self.token}"
+
+
+def start_formgrader(course_dir: Path, root: Path, timeout: float = 90.0) -> FormgraderServer:
+    """Run the assessor's command `online-lives grade --course-dir <course_dir> formgrader` on a
+    free port, with a known login token and Jupyter folders under `root`; wait until the
+    formgrader answers."""
+    import secrets
+
+    from grading.build import nbgrader_env
+
+    root.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    token = secrets.token_hex(16)
+    env = {**isolated_env(root), "PATH": nbgrader_env()["PATH"], "JUPYTER_TOKEN": token}
+    # No network here: JupyterLab must not ask about fetching its news (a pop-up over the page).
+    news = Path(env["JUPYTER_CONFIG_DIR"]) / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True, exist_ok=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}\n', encoding="utf-8")
+    log_path = root / "formgrader.log"
+    log = log_path.open("w", encoding="utf-8")
+    command = [sys.executable, "-m", "course.cli", "grade", "--course-dir", str(course_dir)]
+    process = subprocess.Popen(
+        [*command, "formgrader", "--port", str(port), "--ip", "127.0.0.1"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    running = FormgraderServer(root, port, process, env, log_path, token=token)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the formgrader exited early:\n{running.log()}")
+        try:
+            with urllib.request.urlopen(running.url("/formgrader/gradebook"), timeout=2):  # noqa: S310
+                return running
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    running.stop()
+    raise TimeoutError(f"the formgrader did not start within {timeout:.0f} s:\n{running.log()}")

@@ -103,7 +103,7 @@ def _formgrader(args: argparse.Namespace) -> int:
         f"--ip={args.ip}",
         f"--port={args.port}",
         f"--ServerApp.root_dir={course_dir}",
-        "--ServerApp.default_url=/formgrader",
+        "--LabApp.default_url=/formgrader",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
