@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import sys
 import traceback
 from typing import Any
 
@@ -103,9 +102,6 @@ class LiteralExecute(NbGraderPreprocessor):
                     raise LiteralAnswerError("a code cell that is neither an answer nor a test reached grading")
             except Exception as exc:  # as a kernel would: the error is the cell's output, scored 0
                 cell.outputs.append(_error_output(exc))
-        student = resources.get("nbgrader", {}).get("student", "")
-        assignment = resources.get("nbgrader", {}).get("assignment", "")
-        print(f"graded {assignment} {student}", file=sys.stderr, flush=True)
         return nb, resources
 
     def preprocess_cell(

@@ -4,9 +4,10 @@
   naming each learner and case from the notebook itself, and reports every file it could
   not use, by name.
 - `autograde` validates every submission first (`grading.validate`), then runs nbgrader's
-  own `autograde` on the ok ones only, one assignment per nbgrader process, several at
-  once. By default nbgrader's kernel step is replaced, through nbgrader's configuration,
-  by `grading.literal_execute.LiteralExecute` (no kernel; the grades are the same);
+  own `autograde` on the ok ones only, in one worker process per core, each running
+  nbgrader's `AutogradeApp` for its share of the assignments. By default nbgrader's kernel
+  step is replaced, through nbgrader's configuration, by
+  `grading.literal_execute.LiteralExecute` (no kernel; the grades are the same);
   `with_kernel=True` runs plain nbgrader with a kernel, with a time limit per cell and, where
   the machine allows, no network.
 - `feedback` is nbgrader's `generate_feedback`.
@@ -20,9 +21,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import queue
+import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -31,6 +35,7 @@ from pathlib import Path
 import nbformat
 
 from course.cases import case_bank
+from grading.autograde_worker import FINISHED
 from grading.build import GradingError, build, nbgrader_env, run_nbgrader
 from grading.submission import METADATA_KEY, clean_learner_id, place_submission, submission_dir
 from grading.validate import (
@@ -52,7 +57,9 @@ FAST_PREPROCESSORS = (
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    # nbgrader's default list ends with a second CheckCellMetadata (after the kernel could
+    # have changed cells). Here nothing runs that could: validation compared every cell's
+    # nbgrader metadata with the release, and the sanitising step checked them again.
 )
 Progress = Callable[[int, int, str], None]
 
@@ -178,16 +185,22 @@ class GradingRun:
     failed: list[tuple[str, str, str]]  # (learner, assignment, nbgrader's message) it could not
 
 
-def _autograde_command(assignment: str, exclude: list[str], with_kernel: bool) -> list[str]:
-    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"]
+def _job_arguments(exclude: list[str], with_kernel: bool) -> list[str]:
+    """What `nbgrader autograde ASSIGNMENT` is given for one assignment."""
+    arguments = ["--force"]
     if exclude:
-        command.append(f"--CourseDirectory.student_id_exclude={','.join(exclude)}")
+        arguments.append(f"--CourseDirectory.student_id_exclude={','.join(exclude)}")
     if not with_kernel:
-        command += [f"--Autograde.autograde_preprocessors={name}" for name in FAST_PREPROCESSORS]
-    elif shutil.which("unshare") and shutil.which("ip") and _can_unshare():
-        # No network for the grading kernel: a network namespace with only loopback up.
-        joined = " ".join(f"'{part}'" for part in command)
-        command = ["unshare", "--net", "sh", "-c", f"ip link set lo up && exec {joined}"]
+        arguments += [f"--Autograde.autograde_preprocessors={name}" for name in FAST_PREPROCESSORS]
+    return arguments
+
+
+def _worker_command(jobs: list[tuple[str, list[str]]], with_kernel: bool) -> list[str]:
+    command = [sys.executable, "-m", "grading.autograde_worker", json.dumps(jobs)]
+    if with_kernel and shutil.which("unshare") and shutil.which("ip") and _can_unshare():
+        # No network for the grading kernels: a network namespace with only loopback up
+        # (the kernel and nbgrader talk over loopback).
+        command = ["unshare", "--net", "sh", "-c", f"ip link set lo up && exec {shlex.join(command)}"]
     return command
 
 
@@ -198,57 +211,87 @@ def _can_unshare() -> bool:
         return False
 
 
+def plan_workers(counts: dict[str, int], workers: int) -> list[list[str]]:
+    """Share the assignments among at most `workers` processes, largest first, each to the
+    least loaded so far (every worker also pays nbgrader's start-up once)."""
+    shares: list[list[str]] = [[] for _ in range(max(1, min(workers, len(counts))))]
+    loads = [0] * len(shares)
+    for assignment in sorted(counts, key=lambda a: (-counts[a], a)):
+        least = loads.index(min(loads))
+        shares[least].append(assignment)
+        loads[least] += counts[assignment]
+    return [sorted(share) for share in shares if share]
+
+
 def autograde(
     course_dir: Path,
     workers: int = 2,
     with_kernel: bool = False,
     progress: Progress | None = None,
 ) -> GradingRun:
-    """Validate every submission, then autograde the ok ones with nbgrader."""
+    """Validate every submission, then autograde the ok ones with nbgrader's own autograde,
+    in `workers` processes at once (one with a kernel: kernels are what fill the machine)."""
     build(course_dir)
     verdicts = validate_all(course_dir)
-    ok = [(v.learner, v.assignment) for v in verdicts if v.ok]
     by_assignment: dict[str, list[str]] = {}
-    for learner, assignment in ok:
-        by_assignment.setdefault(assignment, []).append(learner)
     refused: dict[str, list[str]] = {}
     for v in verdicts:
-        if not v.ok:
-            refused.setdefault(v.assignment, []).append(v.learner)
-    total, done = len(ok), 0
-    graded: list[tuple[str, str]] = []
-    failed: list[tuple[str, str, str]] = []
-    queue = sorted(by_assignment)
-    running: list[tuple[str, subprocess.Popen[str]]] = []
+        (by_assignment if v.ok else refused).setdefault(v.assignment, []).append(v.learner)
+    total = sum(len(learners) for learners in by_assignment.values())
     if progress:
         progress(0, total, "")
-    while queue or running:
-        while queue and len(running) < max(1, workers if not with_kernel else 1):
-            assignment = queue.pop(0)
-            command = _autograde_command(assignment, sorted(refused.get(assignment, [])), with_kernel)
-            process = subprocess.Popen(
-                command, cwd=course_dir, env=nbgrader_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            )
-            running.append((assignment, process))
-        assignment, process = running.pop(0)
-        log = []
-        assert process.stdout is not None
-        for line in process.stdout:
-            log.append(line)
-            if "] Autograding " in line:
-                done += 1
-                if progress:
-                    progress(done, total, assignment)
+    shares = plan_workers({a: len(ls) for a, ls in by_assignment.items()}, 1 if with_kernel else workers)
+    lines: queue.Queue[tuple[int, str | None]] = queue.Queue()
+    processes = []
+    for index, share in enumerate(shares):
+        jobs = [(a, _job_arguments(sorted(refused.get(a, [])), with_kernel)) for a in share]
+        process = subprocess.Popen(
+            _worker_command(jobs, with_kernel),
+            cwd=course_dir,
+            env=nbgrader_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        processes.append(process)
+        # Every worker's output is read as it comes: an unread pipe would stall a worker.
+        threading.Thread(target=_read_lines, args=(index, process, lines), daemon=True).start()
+    logs: list[list[str]] = [[] for _ in shares]
+    done, open_streams = 0, len(shares)
+    while open_streams:
+        index, line = lines.get()
+        if line is None:
+            open_streams -= 1
+            continue
+        logs[index].append(line)
+        if "] Autograding " in line:
+            done += 1
+            if progress:
+                progress(min(done, total), total, line.rsplit("/", 3)[-3] if "/" in line else "")
+    for process in processes:
         process.wait()
+    graded: list[tuple[str, str]] = []
+    failed: list[tuple[str, str, str]] = []
+    for share, log in zip(shares, logs, strict=True):
         text = "".join(log)
-        for learner in by_assignment[assignment]:
-            if f"processing assignment '{assignment}' for student '{learner}'" in text:
-                failed.append((learner, assignment, "nbgrader could not grade it; see `nbgrader autograde` output"))
-            else:
-                graded.append((learner, assignment))
-        if process.returncode != 0 and not any(f[1] == assignment for f in failed):
-            raise GradingError(f"nbgrader autograde {assignment} failed:\n{text[-4000:]}")
-    return GradingRun(verdicts, sorted(graded), failed)
+        for assignment in share:
+            if f"{FINISHED} {assignment}" not in text:
+                raise GradingError(f"nbgrader autograde {assignment} did not finish:\n{text[-4000:]}")
+            for learner in by_assignment[assignment]:
+                if f"processing assignment '{assignment}' for student '{learner}'" in text:
+                    failed.append((learner, assignment, "nbgrader could not grade it: see `nbgrader autograde`"))
+                else:
+                    graded.append((learner, assignment))
+    if progress and done < total:
+        progress(total, total, "")
+    return GradingRun(verdicts, sorted(graded), sorted(failed))
+
+
+def _read_lines(index: int, process: subprocess.Popen[str], lines: queue.Queue[tuple[int, str | None]]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.put((index, line))
+    lines.put((index, None))
 
 
 # --- feedback -----------------------------------------------------------------------------------

@@ -77,8 +77,19 @@ def test_outputs_look_as_a_kernels_would():
 def test_the_kernel_path_is_cut_off_from_the_network_where_the_machine_allows(monkeypatch):
     monkeypatch.setattr(pipeline, "_can_unshare", lambda: True)
     monkeypatch.setattr(pipeline.shutil, "which", lambda name: f"/usr/bin/{name}")
-    command = pipeline._autograde_command("case-1-shared-images", ["bad"], with_kernel=True)
+    jobs = [("case-1-shared-images", pipeline._job_arguments(["bad"], with_kernel=True))]
+    command = pipeline._worker_command(jobs, with_kernel=True)
     assert command[:2] == ["unshare", "--net"] and "ip link set lo up" in command[-1]
-    fast = pipeline._autograde_command("case-1-shared-images", ["bad"], with_kernel=False)
+    assert "grading.autograde_worker" in command[-1]
+    fast = pipeline._job_arguments(["bad", "worse"], with_kernel=False)
     assert "--Autograde.autograde_preprocessors=grading.literal_execute.LiteralExecute" in fast
-    assert "--CourseDirectory.student_id_exclude=bad" in fast
+    assert "--CourseDirectory.student_id_exclude=bad,worse" in fast
+    assert pipeline._worker_command(jobs, with_kernel=False)[1:3] == ["-m", "grading.autograde_worker"]
+
+
+def test_assignments_are_shared_among_workers_by_load():
+    counts = {"a": 10, "b": 9, "c": 2, "d": 1}
+    assert pipeline.plan_workers(counts, 2) == [["a", "d"], ["b", "c"]]
+    assert pipeline.plan_workers(counts, 8) == [["a"], ["b"], ["c"], ["d"]]
+    assert pipeline.plan_workers(counts, 1) == [["a", "b", "c", "d"]]
+    assert pipeline.plan_workers({}, 2) == []
