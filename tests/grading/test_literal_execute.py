@@ -93,3 +93,54 @@ def test_assignments_are_shared_among_workers_by_load():
     assert pipeline.plan_workers(counts, 8) == [["a"], ["b"], ["c"], ["d"]]
     assert pipeline.plan_workers(counts, 1) == [["a", "b", "c", "d"]]
     assert pipeline.plan_workers({}, 2) == []
+
+
+def test_every_workers_output_is_read_while_the_others_run(course_dir, monkeypatch):
+    """A worker that writes more than a pipe holds (nbgrader logs about 2 KB a submission)
+    must not wait for an earlier worker to finish before its output is read."""
+    import sys
+
+    from conftest import submit
+
+    submit(course_dir, "pipe-1", {}, case_id="case-1-shared-images")
+    submit(course_dir, "pipe-2", {}, case_id="case-2-anonymous-app")
+    marker = course_dir / "second-worker-done"
+    slow = (
+        "import pathlib, sys, time\n"
+        f"marker = pathlib.Path({str(marker)!r})\n"
+        "deadline = time.monotonic() + 20\n"
+        "while not marker.exists() and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "print('second worker seen:', marker.exists())\n"
+        "print('[online-lives] finished case-1-shared-images', file=sys.stderr)\n"
+    )
+    chatty = (
+        "import pathlib, sys\n"
+        "sys.stdout.write('] log line\\n' * 20000)\n"  # 220 KB: more than a pipe holds
+        "sys.stdout.flush()\n"
+        f"pathlib.Path({str(marker)!r}).touch()\n"
+        "print('[online-lives] finished case-2-anonymous-app', file=sys.stderr)\n"
+    )
+
+    def fake_worker(jobs, with_kernel):  # type: ignore[no-untyped-def]
+        return [sys.executable, "-c", slow if jobs[0][0] == "case-1-shared-images" else chatty]
+
+    monkeypatch.setattr(pipeline, "_worker_command", fake_worker)
+    seen = []
+    monkeypatch.setattr(pipeline, "_read_lines", _recording(pipeline._read_lines, seen))
+    run = pipeline.autograde(course_dir, workers=2)
+    assert sorted(run.graded) == [("pipe-1", "case-1-shared-images"), ("pipe-2", "case-2-anonymous-app")]
+    assert "second worker seen: True\n" in seen
+
+
+def _recording(read_lines, seen):  # type: ignore[no-untyped-def]
+    def wrapper(index, process, lines):  # type: ignore[no-untyped-def]
+        class Tee:
+            def put(self, item):  # type: ignore[no-untyped-def]
+                if item[1] is not None and not item[1].startswith("]"):
+                    seen.append(item[1])
+                lines.put(item)
+
+        read_lines(index, process, Tee())
+
+    return wrapper
