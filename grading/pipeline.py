@@ -29,7 +29,7 @@ import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -352,59 +352,24 @@ def grade_rows(course_dir: Path) -> list[GradeRow]:
         for learner, assignment in submitted(course_dir):
             stamp = submission_dir(course_dir, learner, assignment) / "timestamp.txt"
             submitted_at = stamp.read_text().strip() if stamp.exists() else ""
-            verdict = verdicts.get((learner, assignment))
             title = titles.get(assignment, assignment)
             maximum = maxima.get(assignment, 0.0)
+            ungraded = GradeRow(learner, assignment, title, submitted_at, "not graded", None, maximum, None, None)
+
+            verdict = verdicts.get((learner, assignment))
             if verdict is None:
-                rows.append(
-                    GradeRow(
-                        learner,
-                        assignment,
-                        title,
-                        submitted_at,
-                        "not graded: not yet validated",
-                        None,
-                        maximum,
-                        None,
-                        None,
-                    )
-                )
+                rows.append(replace(ungraded, status="not graded: not yet validated"))
                 continue
             if not verdict.ok:
-                status = f"not graded: {verdict.status} ({verdict.reason})"
-                rows.append(GradeRow(learner, assignment, title, submitted_at, status, None, maximum, None, None))
+                rows.append(replace(ungraded, status=f"not graded: {verdict.status} ({verdict.reason})"))
                 continue
             try:
                 submission = gb.find_submission(assignment, learner)
             except MissingEntry:
-                rows.append(
-                    GradeRow(
-                        learner,
-                        assignment,
-                        title,
-                        submitted_at,
-                        "not graded: not yet autograded",
-                        None,
-                        maximum,
-                        None,
-                        None,
-                    )
-                )
+                rows.append(replace(ungraded, status="not graded: not yet autograded"))
                 continue
             if str(submission.timestamp or "") and submitted_at and _older(submission.timestamp, submitted_at):
-                rows.append(
-                    GradeRow(
-                        learner,
-                        assignment,
-                        title,
-                        submitted_at,
-                        "not graded: resubmitted since grading",
-                        None,
-                        maximum,
-                        None,
-                        None,
-                    )
-                )
+                rows.append(replace(ungraded, status="not graded: resubmitted since grading"))
                 continue
             auto = written = 0.0
             manual_pending = False

@@ -123,3 +123,15 @@ def statement_row(page: Page, statement_id: str):  # type: ignore[no-untyped-def
 def descriptor(level: int) -> str:
     scale = load_planner().scale[level]
     return f"{scale.level}: {scale.descriptor}"
+
+
+MAX_TABS = 400
+
+
+def tab_to(page: Page, selector: str) -> None:
+    """Press Tab until the element matching `selector` has the focus, as a keyboard user would."""
+    for _ in range(MAX_TABS):
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")

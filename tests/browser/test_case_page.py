@@ -15,6 +15,7 @@ from browser_support import (
     run_axe,
     screenshot,
     serious,
+    tab_to,
 )
 
 from course.cases import case_bank
@@ -22,15 +23,6 @@ from course.cases import case_bank
 BANK = case_bank()
 CASE = BANK.case("case-4-counting-what-we-see")
 LEARNER = "browser-learner-1"
-MAX_TABS = 400
-
-
-def _tab_to(page, selector: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(MAX_TABS):
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def _option(question_id: str, option_id: str) -> str:
@@ -107,7 +99,7 @@ def test_answer_come_back_and_submit_a_case(page, course_server, server_store):
     page.locator("body").focus()
     for question_id in ("vulnerabilities", "statements", "signpost"):
         for n in (1, 2):
-            _tab_to(page, f".ol-question-{question_id} .widget-checkbox:nth-child({n + 1}) input[type=checkbox]")
+            tab_to(page, f".ol-question-{question_id} .widget-checkbox:nth-child({n + 1}) input[type=checkbox]")
             page.keyboard.press("Space")
     question = {q.id: q for q in CASE.questions}
     expected = {qid: [o.id for o in question[qid].options[:2]] for qid in ("vulnerabilities", "statements", "signpost")}

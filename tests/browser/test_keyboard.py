@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from browser_support import new_service, open_course_page
+from browser_support import new_service, open_course_page, tab_to
 
 from course.content import load_planner
 
 SECTION = load_planner().section("parents-and-carers")
-MAX_TABS = 400
-
-
-def _tab_to(page, selector: str) -> None:  # type: ignore[no-untyped-def]
-    """Press Tab until the element matching `selector` has the focus."""
-    for _ in range(MAX_TABS):
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def _focus_is_visible(page) -> bool:  # type: ignore[no-untyped-def]
@@ -35,16 +25,16 @@ def test_complete_a_section_with_the_keyboard_only(page, course_server, server_s
     scores = [2, 3, 1, 4, 0, 2]
     for statement, score in zip(SECTION.statements, scores, strict=True):
         row = f".ol-statement-{statement.id.replace('.', '-')}"
-        _tab_to(page, f"{row} input[type=radio][value='{score}']")
+        tab_to(page, f"{row} input[type=radio][value='{score}']")
         assert _focus_is_visible(page)
         page.keyboard.press("Space")
-        _tab_to(page, f"{row} textarea")
+        tab_to(page, f"{row} textarea")
         assert _focus_is_visible(page)
         page.keyboard.type(f"Keyboard evidence {statement.id}")
-        _tab_to(page, f"{row} select")
+        tab_to(page, f"{row} select")
         page.keyboard.press("ArrowDown")  # "Not checked" -> "0: Not at all"
         page.keyboard.press("ArrowDown")  # -> "1: Very little"
-        _tab_to(page, f"{row} .widget-vbox textarea")
+        tab_to(page, f"{row} .widget-vbox textarea")
         page.keyboard.type("QA by keyboard")
     page.wait_for_timeout(1500)
 

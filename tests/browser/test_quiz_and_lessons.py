@@ -3,20 +3,12 @@ local services, all in Chromium."""
 
 from __future__ import annotations
 
-from browser_support import new_service, open_course_page, screenshot
+from browser_support import new_service, open_course_page, screenshot, tab_to
 
 from course import devserver
 from course.quiz import draw, item_bank
 
 QUIZ = "four-cs-quiz.ipynb"
-
-
-def _tab_to(page, selector: str) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(300):
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
 
 
 def test_quiz_round_by_keyboard_with_feedback_and_results(page, course_server, server_store):
@@ -35,11 +27,11 @@ def test_quiz_round_by_keyboard_with_feedback_and_results(page, course_server, s
         quiz.get_by_text(item.text).wait_for()
         for category in sorted(item.categories):
             label = f"{bank.label(category)}: "
-            _tab_to(page, ".ol-quiz input[type=checkbox]:not(:checked)")
+            tab_to(page, ".ol-quiz input[type=checkbox]:not(:checked)")
             while not page.evaluate("() => document.activeElement.closest('label').textContent").startswith(label):
                 page.keyboard.press("Tab")
             page.keyboard.press("Space")
-        _tab_to(page, ".ol-quiz button.mod-primary")  # Check answer
+        tab_to(page, ".ol-quiz button.mod-primary")  # Check answer
         page.keyboard.press("Enter")
         feedback = quiz.locator(".ol-quiz-feedback")
         feedback.wait_for()
@@ -47,7 +39,7 @@ def test_quiz_round_by_keyboard_with_feedback_and_results(page, course_server, s
         assert item.feedback[:40] in " ".join(feedback.inner_text().split())
         if n == 0:
             screenshot(page, "quiz-feedback")
-        _tab_to(page, ".ol-quiz button:not(.mod-primary):not([style*='none'])")
+        tab_to(page, ".ol-quiz button:not(.mod-primary):not([style*='none'])")
         page.keyboard.press("Enter")
     page.wait_for_timeout(500)
     rows = [r for r in server_store.quiz_answers(context="four-cs-quiz") if r["item_id"] in {i.id for i in expected}]
