@@ -100,7 +100,7 @@ def test_every_workers_output_is_read_while_the_others_run(course_dir, monkeypat
     must not wait for an earlier worker to finish before its output is read."""
     import sys
 
-    from conftest import submit
+    from grading_support import submit
 
     submit(course_dir, "pipe-1", {}, case_id="case-1-shared-images")
     submit(course_dir, "pipe-2", {}, case_id="case-2-anonymous-app")

@@ -11,7 +11,7 @@ import shutil
 import zipfile
 
 import pytest
-from conftest import CASE, cell, rewrite, right_answers, submit, wrong_answers
+from grading_support import CASE, cell, rewrite, right_answers, submit, wrong_answers
 
 from course.cases import case_bank
 from course.cli import main

@@ -7,7 +7,7 @@ import json
 
 import nbformat
 import pytest
-from conftest import CASE, cell, right_answers, submit
+from grading_support import CASE, cell, right_answers, submit
 
 from course.cases import case_bank
 from grading import submission

@@ -4,7 +4,7 @@ reason, before any kernel starts; nothing in a submission is ever executed."""
 from __future__ import annotations
 
 import pytest
-from conftest import CASE, cell, rewrite, right_answers, submit
+from grading_support import CASE, cell, rewrite, right_answers, submit
 
 from course.cases import case_bank
 from grading.validate import CORRUPT, OK, TAMPERED, UNSAFE, load_verdicts, validate_all, validate_submission
