@@ -1,6 +1,6 @@
 # Online Lives: the commands people and CI run.
 #   make serve   install into .venv and serve the course on http://127.0.0.1:8866
-#   make test    install what the tests need (Chromium, axe-core) and run the whole suite
+#   make test    install what the tests need (Chromium, axe-core, PostgreSQL) and run the whole suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ PIP    := $(BIN)/python -m pip
 CONSTRAINTS := requirements/constraints.txt
 PORT   ?= 8866
 
-.PHONY: serve install install-test browser-deps test lint format benchmark clean
+.PHONY: serve install install-test browser-deps store-deps test lint format benchmark clean
 
 serve: install
 	$(BIN)/online-lives serve --port $(PORT)
@@ -31,7 +31,10 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml $(CONSTRAINTS)
 browser-deps:
 	bash tests/browser/install-deps.sh
 
-test: install-test browser-deps
+store-deps:
+	bash tests/install-deps.sh
+
+test: install-test browser-deps store-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

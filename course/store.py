@@ -9,14 +9,20 @@ Nothing here logs what people type.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import threading
+import time
 import unicodedata
 import uuid
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -24,8 +30,25 @@ from sqlalchemy.engine import Engine
 from course import settings
 from course.scoring import FIELDS, Answer, check_field
 
-SCHEMA_VERSION = 3  # 2: quiz rounds and answers; 3: case study drafts
+# The store's schema is managed by Alembic (course/migrations). `meta.schema_version` still
+# says which tables a store has, so that any version can refuse a newer store in plain words:
+# 1: meta, services, answers; 2: quiz rounds and answers; 3: case study drafts (the Alembic
+# baseline, revision 0001); 4: live workshops (revision 0002).
+SCHEMA_VERSION = 4
+SCHEMA_VERSIONS = {"0001": 3, "0002": 4}  # Alembic revision -> meta.schema_version
+BASELINE_REVISION = "0001"
+MIGRATIONS = "course:migrations"
 MAX_SERVICE_NAME = 120
+
+# How long a write keeps trying while the store is locked or unreachable, in seconds.
+RETRY_SECONDS_SETTING = "ONLINE_LIVES_STORE_RETRY_SECONDS"
+DEFAULT_RETRY_SECONDS = 30.0
+UNREACHABLE_MESSAGE = (
+    "The answers could not be saved: the store cannot be reached. Nothing was half-saved: "
+    "try again in a minute, and if it keeps happening, tell whoever runs the course."
+)
+
+T = TypeVar("T")
 
 metadata = sa.MetaData()
 
@@ -96,8 +119,101 @@ case_drafts_table = sa.Table(
 )
 
 
+# Live workshops (issue 5). A trainer's workshop has a short join code and a trainer token
+# (only its SHA-256 is stored). Participants join with the code and an optional pseudonym;
+# their answers are pooled by kind ("statement", "quiz", "case", "text") and item, one row
+# per participant and item, the latest answer winning. `value` is JSON text. Reveals are
+# the items whose right answer the trainer has shown to the room.
+workshops_table = sa.Table(
+    "workshops",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),
+    sa.Column("title", sa.String(120), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("closed_at", sa.String(32), nullable=True),
+)
+
+workshop_participants_table = sa.Table(
+    "workshop_participants",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("workshop_id", sa.String(36), sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("pseudonym", sa.String(40), nullable=False, default=""),
+    sa.Column("joined_at", sa.String(32), nullable=False),
+    sa.Column("last_seen_at", sa.String(32), nullable=False),
+)
+
+workshop_answers_table = sa.Table(
+    "workshop_answers",
+    metadata,
+    sa.Column(
+        "participant_id",
+        sa.String(36),
+        sa.ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("item", sa.String(120), primary_key=True),
+    sa.Column(
+        "workshop_id", sa.String(36), sa.ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("answered_at", sa.String(32), nullable=False),
+)
+
+workshop_reveals_table = sa.Table(
+    "workshop_reveals",
+    metadata,
+    sa.Column("workshop_id", sa.String(36), sa.ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("item", sa.String(120), primary_key=True),
+    sa.Column("revealed_at", sa.String(32), nullable=False),
+)
+
+
+# The tables of the Alembic baseline (revision 0001): what a store made before Alembic has,
+# or gains on its first open by this version, before it is stamped.
+BASELINE_TABLES = (
+    meta_table,
+    services_table,
+    answers_table,
+    quiz_rounds_table,
+    quiz_answers_table,
+    case_drafts_table,
+)
+
+
 class StoreError(RuntimeError):
-    """The store cannot be used (for example, it was written by a newer version)."""
+    """The store cannot be used (written by a newer version, or unreachable for too long)."""
+
+
+def retry_seconds() -> float:
+    """How long writes keep trying (ONLINE_LIVES_STORE_RETRY_SECONDS, default 30)."""
+    try:
+        return max(0.0, float(os.environ.get(RETRY_SECONDS_SETTING, DEFAULT_RETRY_SECONDS)))
+    except ValueError:
+        return DEFAULT_RETRY_SECONDS
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a database error means "locked or unreachable for now", worth trying again."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if isinstance(exc, sa.exc.IntegrityError | sa.exc.ProgrammingError | sa.exc.DataError):
+        return False
+    text = str(exc.orig).lower()
+    if "database is locked" in text or "database table is locked" in text or "database is busy" in text:
+        return True
+    # PostgreSQL (psycopg): connection refused, server closed the connection, the server is
+    # shutting down or starting up, a serialisation failure or deadlock: all OperationalError.
+    module = type(exc.orig).__module__
+    if module.startswith(("psycopg", "psycopg2")):
+        return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError)
+    return False
 
 
 @dataclass(frozen=True)
@@ -150,7 +266,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
             time.sleep(0.05)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # Wait for another writer's lock for up to 30 s, or less if writes may only try for less.
+    cursor.execute(f"PRAGMA busy_timeout={int(min(30.0, retry_seconds()) * 1000)}")
     cursor.close()
 
 
@@ -174,34 +291,56 @@ class Store:
         self._prepare()
 
     def _prepare(self) -> None:
-        # Several kernels may open a new store at the same moment: one then finds a table, or
-        # the schema version, just created by another. Looking again settles it; each such
-        # failure means one more table, index or row now exists, so this many attempts suffice.
-        attempts = sum(1 + len(table.indexes) for table in metadata.tables.values()) + 2
-        for attempt in range(attempts):
-            try:
-                return self._create_and_check()
-            except sa.exc.DBAPIError as exc:
-                racing = isinstance(exc, sa.exc.IntegrityError) or "already exists" in str(exc.orig)
-                if not racing or attempt == attempts - 1:
-                    raise
+        """Create a new store, or bring an older one up to date, one process at a time."""
+        with self._migration_lock() as conn:
+            _migrate(conn)
 
-    def _create_and_check(self) -> None:
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
-            if found is None:
-                conn.execute(sa.insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
-            elif int(found) < SCHEMA_VERSION:
-                # Every change so far only adds tables, which create_all has just made.
-                conn.execute(
-                    sa.update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
-                )
-            elif int(found) > SCHEMA_VERSION:
-                raise StoreError(
-                    f"This store was written by a newer version of Online Lives (store schema {found}, "
-                    f"this version understands {SCHEMA_VERSION}). Update the course before using it."
-                )
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[sa.Connection]:
+        """A connection, held while no other process or thread migrates this store.
+
+        SQLite: an OS lock on a file next to the database (released if the process dies).
+        PostgreSQL: a session-level advisory lock on the connection the migrations use.
+        """
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    if not conn.invalidated:
+                        conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                        conn.commit()
+            return
+        with _file_lock(_lock_path(self.engine)), self.engine.begin() as conn:
+            yield conn
+
+    def write(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run `work(conn)` in one transaction, trying again while the store is locked or unreachable.
+
+        Every write goes through here. A lock, a lost connection or a server that is down is
+        retried with growing pauses (0.05 s up to 1 s) for up to ONLINE_LIVES_STORE_RETRY_SECONDS
+        (30 s by default); then StoreError with a message a page can show. A failed attempt
+        is rolled back whole, so nothing is ever half-written. `work` may run more than once:
+        it must only write (upserts, or a delete and its inserts).
+        """
+        deadline = time.monotonic() + retry_seconds()
+        pause = 0.05
+        while True:
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except sa.exc.DBAPIError as exc:
+                if not is_transient(exc):
+                    raise
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StoreError(UNREACHABLE_MESSAGE) from exc
+                time.sleep(min(pause, left))
+                pause = min(pause * 2, 1.0)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -230,31 +369,30 @@ class Store:
     def create_service(self, name: str, planner_version: str) -> Service:
         """Create a service, or return the existing one of that name (case-insensitive)."""
         cleaned = clean_service_name(name)
-        existing = self.service_by_name(cleaned)
-        if existing:
-            return existing
         base = slugify(cleaned)
+
+        def add(conn: sa.Connection) -> Service:
+            rows = conn.execute(sa.select(services_table)).all()
+            for row in rows:
+                if row.name.casefold() == cleaned.casefold():
+                    return Service(**row._mapping)  # it exists (perhaps added by an earlier try)
+            taken = {row.slug for row in rows}
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            conn.execute(
+                sa.insert(services_table).values(
+                    slug=slug, name=cleaned, planner_version=planner_version, created_at=now()
+                )
+            )
+            row = conn.execute(sa.select(services_table).where(services_table.c.slug == slug)).one()
+            return Service(**row._mapping)
+
         for _attempt in range(5):
             try:
-                with self.engine.begin() as conn:
-                    taken = set(conn.execute(sa.select(services_table.c.slug)).scalars())
-                    slug, n = base, 2
-                    while slug in taken:
-                        slug, n = f"{base}-{n}", n + 1
-                    conn.execute(
-                        sa.insert(services_table).values(
-                            slug=slug, name=cleaned, planner_version=planner_version, created_at=now()
-                        )
-                    )
+                return self.write(add)
             except sa.exc.IntegrityError:
-                # Someone else created this name, or took this slug, a moment ago.
-                existing = self.service_by_name(cleaned)
-                if existing:
-                    return existing
-                continue
-            service = self.service(slug)
-            assert service is not None
-            return service
+                continue  # someone else created this name, or took this slug, a moment ago
         raise StoreError(f"Could not add the service {cleaned!r}: the store is very busy. Try again.")
 
     # --- answers --------------------------------------------------------------------------
@@ -280,8 +418,7 @@ class Store:
             return
         values = {name: check_field(name, value) for name, value in fields.items()}
         values["updated_at"] = now()
-        with self.engine.begin() as conn:
-            self._upsert(conn, service_id, statement_id, values)
+        self.write(lambda conn: self._upsert(conn, service_id, statement_id, values))
 
     def _upsert(self, conn: sa.Connection, service_id: int, statement_id: str, values: dict[str, object]) -> None:
         _upsert_row(conn, answers_table, {"service_id": service_id, "statement_id": statement_id}, values)
@@ -293,10 +430,13 @@ class Store:
             row = {name: check_field(name, getattr(answer, name)) for name in FIELDS}
             row.update(service_id=service_id, statement_id=answer.statement_id, updated_at=answer.updated_at or now())
             rows.append(row)
-        with self.engine.begin() as conn:
+
+        def replace(conn: sa.Connection) -> None:
             conn.execute(sa.delete(answers_table).where(answers_table.c.service_id == service_id))
             if rows:
                 conn.execute(sa.insert(answers_table), rows)
+
+        self.write(replace)
         return len(rows)
 
     def count_answers(self, service_id: int) -> int:
@@ -315,8 +455,8 @@ class Store:
             text = json.dumps(value, ensure_ascii=False)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"a case draft must be JSON data, not {type(value).__name__}") from exc
-        with self.engine.begin() as conn:
-            _upsert_row(conn, case_drafts_table, keys, {"value": text, "updated_at": now()})
+        values = {"value": text, "updated_at": now()}
+        self.write(lambda conn: _upsert_row(conn, case_drafts_table, keys, values))
 
     def case_drafts(self, learner: str, case_id: str) -> dict[str, object]:
         """One learner's answers in progress to one case, by question id."""
@@ -341,31 +481,23 @@ class Store:
     ) -> str:
         """Record a new round of quiz items as shown; returns its id."""
         round_id = str(uuid.uuid4())
-        with self.engine.begin() as conn:
-            conn.execute(
-                sa.insert(quiz_rounds_table).values(
-                    id=round_id,
-                    context=context,
-                    service_id=service_id,
-                    seed=seed,
-                    item_ids=" ".join(item_ids),
-                    bank_version=bank_version,
-                    started_at=now(),
-                )
-            )
+        values = {
+            "context": context,
+            "service_id": service_id,
+            "seed": seed,
+            "item_ids": " ".join(item_ids),
+            "bank_version": bank_version,
+            "started_at": now(),
+        }
+        # An upsert, so that trying again after a lost connection cannot fail on its own row.
+        self.write(lambda conn: _upsert_row(conn, quiz_rounds_table, {"id": round_id}, values))
         return round_id
 
     def record_quiz_answer(self, round_id: str, item_id: str, chosen: Iterable[str], score: float) -> None:
         """Save one answer the moment it is given (a second answer to the item replaces it)."""
         values = {"chosen": " ".join(sorted(chosen)), "score": float(score), "answered_at": now()}
-        with self.engine.begin() as conn:
-            updated = conn.execute(
-                sa.update(quiz_answers_table)
-                .where(quiz_answers_table.c.round_id == round_id, quiz_answers_table.c.item_id == item_id)
-                .values(**values)
-            )
-            if updated.rowcount == 0:
-                conn.execute(sa.insert(quiz_answers_table).values(round_id=round_id, item_id=item_id, **values))
+        keys = {"round_id": round_id, "item_id": item_id}
+        self.write(lambda conn: _upsert_row(conn, quiz_answers_table, keys, values))
 
     def quiz_answers(self, context: str | None = None, round_ids: Iterable[str] | None = None) -> list[dict]:
         """Stored quiz answers, oldest first, optionally for one context or some rounds."""
@@ -384,6 +516,108 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(quiz_answers_table.c.answered_at)).all()
         return [dict(row._mapping) for row in rows]
+
+
+# --- migrations ---------------------------------------------------------------------------
+
+MIGRATION_LOCK_KEY = zlib.crc32(b"online-lives store migrations")  # pg_advisory_lock's key
+_process_lock = threading.Lock()  # for stores with no file of their own (SQLite in memory)
+
+
+def alembic_config(conn: sa.Connection | None = None):  # type: ignore[no-untyped-def]
+    """Alembic's configuration, in code: the migrations ship in the package."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    config.set_main_option("path_separator", "os")
+    if conn is not None:
+        config.attributes["connection"] = conn
+    return config
+
+
+def _newer_error(found: str, understood: str) -> StoreError:
+    return StoreError(
+        f"This store was written by a newer version of Online Lives (store schema {found}, "
+        f"this version understands {understood}). Update the course before using it."
+    )
+
+
+def _migrate(conn: sa.Connection) -> None:
+    """Bring the store on `conn` to the newest revision; the caller holds the migration lock.
+
+    - a brand-new store: every migration from the baseline;
+    - a store made before Alembic (meta.schema_version 1-3, no alembic_version): the baseline
+      tables it lacks are created, as earlier versions did, then it is stamped with the
+      baseline and upgraded, keeping every row;
+    - a store at a revision, or a schema version, this code does not know: StoreError.
+    """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(conn)
+    script = ScriptDirectory.from_config(config)
+    known = {revision.revision for revision in script.walk_revisions()}
+    head = script.get_current_head()
+    tables = set(sa.inspect(conn).get_table_names())
+
+    found = None
+    if "meta" in tables:
+        found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+    heads = MigrationContext.configure(conn).get_current_heads() if "alembic_version" in tables else ()
+    unknown = [revision for revision in heads if revision not in known]
+    if unknown:
+        raise StoreError(
+            f"This store was written by a newer version of Online Lives (store revision {', '.join(unknown)}, "
+            f"this version knows revisions up to {head}). Update the course before using it."
+        )
+    if found is not None and (not found.isdigit() or int(found) > SCHEMA_VERSION):
+        raise _newer_error(found, str(SCHEMA_VERSION))
+
+    if heads == (head,):
+        return
+    if not heads and "meta" in tables:
+        # Made before Alembic: versions 2 and 3 only added tables, so make the missing ones.
+        metadata.create_all(conn, tables=list(BASELINE_TABLES), checkfirst=True)
+        baseline = str(SCHEMA_VERSIONS[BASELINE_REVISION])
+        if found is None:
+            conn.execute(sa.insert(meta_table).values(key="schema_version", value=baseline))
+        else:
+            conn.execute(sa.update(meta_table).where(meta_table.c.key == "schema_version").values(value=baseline))
+        command.stamp(config, BASELINE_REVISION)
+    command.upgrade(config, "head")
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path | None) -> Iterator[None]:
+    """Hold an exclusive OS lock on `path` (flock: also between threads of one process)."""
+    import fcntl
+
+    if path is None:
+        with _process_lock:
+            yield
+        return
+    try:
+        handle = open(path, "a+b")  # held for the whole block
+    except OSError:  # a read-only folder: no other process can be creating tables there either
+        with _process_lock:
+            yield
+        return
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _lock_path(engine: Engine) -> Path | None:
+    """The migration lock file of an SQLite store: `<database>-migrations.lock`."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().with_name(Path(database).name + "-migrations.lock")
 
 
 def _key(value: object, name: str, limit: int) -> str:

@@ -1,4 +1,7 @@
-"""The response store, in one process: answers, services, validation, schema version, WAL."""
+"""The response store, in one process: answers, services, validation, migrations, WAL.
+
+Every test that uses `store` or `store_url` runs twice: on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +20,13 @@ from course.store import (
     Service,
     Store,
     StoreError,
+    alembic_config,
     clean_service_name,
+    metadata,
     slugify,
 )
+
+HEAD_REVISION = "0002"
 
 # --- answers ------------------------------------------------------------------------------
 
@@ -304,12 +311,14 @@ def test_a_new_store_records_its_schema_version_and_reopens(store_url: str, plan
     try:
         with again.engine.connect() as conn:
             version = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-        assert version == str(SCHEMA_VERSION)
+        assert version == str(SCHEMA_VERSION) == "4"
+        assert revision(again) == HEAD_REVISION
         assert again.answers(service.id)["1.1"].score == 2
     finally:
         again.close()
 
 
+@pytest.mark.usefixtures("sqlite_only")
 def test_sqlite_store_uses_wal_and_full_sync(store: Store, tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -392,29 +401,162 @@ def test_unusable_case_drafts_are_refused(store: Store, learner, case_id, questi
         assert conn.execute(sa.text("SELECT count(*) FROM case_drafts")).scalar() == 0
 
 
-def test_a_version_2_store_is_upgraded_and_keeps_its_data(store_url: str, planner: Planner) -> None:
-    # A store as version 2 left it: no case_drafts table, schema_version 2.
+# --- migrations (Alembic) ----------------------------------------------------------------
+
+WORKSHOP_TABLES = ["workshop_reveals", "workshop_answers", "workshop_participants", "workshops"]
+# What each store schema made before Alembic lacked of the baseline (revision 0001), in an
+# order that drops referencing tables first.
+MISSING_BEFORE_ALEMBIC = {1: ["case_drafts", "quiz_answers", "quiz_rounds"], 2: ["case_drafts"], 3: []}
+
+
+def revision(store: Store) -> str:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+def table_names(store: Store) -> set[str]:
+    with store.engine.connect() as conn:
+        return set(sa.inspect(conn).get_table_names())
+
+
+def schema_differences(store: Store) -> list:
+    """What Alembic's autogenerate finds between the store's tables and course/store.py's."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+
+
+def test_a_new_store_is_made_by_the_migrations_and_matches_store_py(store: Store) -> None:
+    assert revision(store) == HEAD_REVISION
+    assert table_names(store) == set(metadata.tables) | {"alembic_version"}
+    assert schema_differences(store) == []
+    with store.engine.connect() as conn:
+        indexes = {index["name"] for index in sa.inspect(conn).get_indexes("workshop_answers")}
+    assert "ix_workshop_answers_workshop_id" in indexes
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_store_made_before_alembic_is_upgraded_and_keeps_its_data(
+    store_url: str, planner: Planner, version: int
+) -> None:
+    # A store as schema `version` left it: its tables only, no alembic_version.
     first = Store(store_url)
     service = first.create_service("Riverside CAMHS", planner.version)
-    first.save(service.id, "1.1", score=2, evidence="Audit")
-    round_id = first.start_quiz_round("four-cs-quiz", ["seed-1"], "1")
-    first.record_quiz_answer(round_id, "seed-1", ["content"], 1.0)
+    first.save(service.id, "1.1", score=2, evidence="Audit", qa_score=1, qa_note="Seen")
+    first.save(service.id, "6.6", score=0)
+    round_id = first.start_quiz_round("four-cs-quiz", ["seed-1", "seed-2"], "1", service_id=service.id, seed=7)
+    first.record_quiz_answer(round_id, "seed-1", ["content", "contact"], 0.5)
+    first.save_case_draft("learner-1", "case-1-shared-images", "reflection", "Written before")
     with first.engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE case_drafts"))
-        conn.execute(sa.text("UPDATE meta SET value = '2' WHERE key = 'schema_version'"))
+        for table in [*WORKSHOP_TABLES, "alembic_version", *MISSING_BEFORE_ALEMBIC[version]]:
+            conn.execute(sa.text(f"DROP TABLE {table}"))
+        conn.execute(sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(version)})
     first.close()
 
     again = Store(store_url)
     try:
         with again.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "3"
-        assert SCHEMA_VERSION == 3
-        assert again.answers(service.id)["1.1"].evidence == "Audit"
-        assert [a["item_id"] for a in again.quiz_answers()] == ["seed-1"]
+            assert conn.execute(sa.text("SELECT key, value FROM meta")).all() == [("schema_version", "4")]
+        assert revision(again) == HEAD_REVISION
+        assert table_names(again) == set(metadata.tables) | {"alembic_version"}
+        assert schema_differences(again) == []
+        # Every row the old store had is still there, unchanged.
+        assert again.services() == [service]
+        stored = again.answers(service.id)
+        assert stored["1.1"] == Answer("1.1", 2, "Audit", 1, "Seen", stored["1.1"].updated_at)
+        assert stored["6.6"].score == 0
+        quiz = [(a["round_id"], a["item_id"], a["chosen"], a["score"]) for a in again.quiz_answers()]
+        drafts = again.case_drafts("learner-1", "case-1-shared-images")
+        if version >= 2:
+            assert quiz == [(round_id, "seed-1", "contact content", 0.5)]
+        else:
+            assert quiz == []
+        assert drafts == ({"reflection": "Written before"} if version >= 3 else {})
+        # The tables it gained work.
         again.save_case_draft("learner-1", "case-1-shared-images", "reflection", "Kept")
         assert again.case_drafts("learner-1", "case-1-shared-images") == {"reflection": "Kept"}
+        new_round = again.start_quiz_round("1", ["seed-3"], "1")
+        again.record_quiz_answer(new_round, "seed-3", ["commerce"], 1.0)
+        with again.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO workshops (id, code, title, token_hash, created_at) "
+                    "VALUES ('w1', 'ABC123', 'Room', :hash, '2026-01-01')"
+                ),
+                {"hash": "0" * 64},
+            )
     finally:
         again.close()
+
+    # And it opens again without migrating anything.
+    third = Store(store_url)
+    try:
+        assert revision(third) == HEAD_REVISION
+        assert third.answers(service.id)["1.1"].evidence == "Audit"
+    finally:
+        third.close()
+
+
+def test_a_store_at_an_unknown_revision_is_refused(store_url: str) -> None:
+    first = Store(store_url)
+    with first.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    first.close()
+    with pytest.raises(StoreError) as caught:
+        Store(store_url)
+    message = str(caught.value)
+    assert "newer version of Online Lives" in message
+    assert "store revision 0099" in message
+    assert f"this version knows revisions up to {HEAD_REVISION}" in message
+    assert "Update the course" in message
+
+
+def test_a_store_made_before_alembic_by_a_newer_schema_is_refused(store_url: str) -> None:
+    first = Store(store_url)
+    with first.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+        conn.execute(sa.text("UPDATE meta SET value = '9' WHERE key = 'schema_version'"))
+    first.close()
+    with pytest.raises(
+        StoreError, match="newer version of Online Lives \\(store schema 9, this version understands 4\\)"
+    ):
+        Store(store_url)
+
+
+def test_the_workshop_migration_goes_down_and_up_again(store: Store) -> None:
+    from alembic import command
+
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0001")
+    assert revision(store) == "0001"
+    assert not set(WORKSHOP_TABLES) & table_names(store)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT value FROM meta")).scalar() == "3"
+    store.close()
+    again = Store(store.url)
+    try:
+        assert revision(again) == HEAD_REVISION
+        assert schema_differences(again) == []
+    finally:
+        again.close()
+
+
+def test_the_migrations_ship_in_the_package() -> None:
+    import tomllib
+    from importlib import resources
+
+    from course import settings
+
+    folder = resources.files("course") / "migrations"
+    for name in ("env.py", "script.py.mako", "versions/0001_baseline.py", "versions/0002_workshops.py"):
+        assert (folder / name).is_file(), name
+    pyproject = tomllib.loads((settings.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = pyproject["tool"]["setuptools"]
+    assert {"course.migrations", "course.migrations.versions"} <= set(setuptools["packages"])
+    assert setuptools["package-data"]["course.migrations"] == ["script.py.mako"]
+    assert "alembic==1.20.1" in pyproject["project"]["dependencies"]
 
 
 def test_case_drafts_are_never_logged(store: Store, caplog: pytest.LogCaptureFixture) -> None:

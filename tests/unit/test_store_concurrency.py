@@ -2,6 +2,7 @@
 and several connections creating a brand-new store at the same moment.
 
 Each child is a separate Python interpreter (`sys.executable -c ...`), as Voila kernels are.
+Every test runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from course import settings
 from course.content import Planner
@@ -142,7 +144,7 @@ def test_four_processes_writing_at_once_lose_nothing(
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_store_opens_after_a_writer_is_killed_mid_loop(
-    store_url: str, planner: Planner, tmp_path: Path, spawn: Spawn
+    store_url: str, backend: str, planner: Planner, tmp_path: Path, spawn: Spawn
 ) -> None:
     setup = Store(store_url)
     service = setup.create_service("Riverside CAMHS", planner.version)
@@ -182,20 +184,41 @@ def test_store_opens_after_a_writer_is_killed_mid_loop(
     finally:
         reopened.close()
 
-    raw = sqlite3.connect(tmp_path / "store.sqlite")
+    if backend == "sqlite":
+        raw = sqlite3.connect(tmp_path / "store.sqlite")
+        try:
+            assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            raw.close()
+
+
+def check_new_store(url: str, backend: str) -> None:
+    """A store made by racing openers: exactly the tables, one schema version, one revision."""
+    engine = sa.create_engine(url)
     try:
-        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT key, value FROM meta")).all() == [
+                ("schema_version", str(SCHEMA_VERSION))
+            ]
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+            assert set(sa.inspect(conn).get_table_names()) == set(metadata.tables) | {"alembic_version"}
+            if backend == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
-        raw.close()
+        engine.dispose()
 
 
-def test_connections_creating_a_new_store_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
-    """Kernels starting together on a fresh install all create the same new store file.
+def test_connections_creating_a_new_store_at_the_same_moment_all_succeed(
+    backend: str, new_store_url: Callable[[], str]
+) -> None:
+    """Kernels starting together on a fresh install all create the same new store.
 
-    Threads, each with its own Store (so its own SQLite connections), race to create each
-    of several new files at the same instant; every one of them must get a working store.
+    Threads, each with its own Store (so its own connections), race to create each of
+    several new stores (files, or PostgreSQL databases) at the same instant; every one of
+    them must get a working store, migrated once.
     """
-    workers, files = 6, 20
+    workers, files = 6, (20 if backend == "sqlite" else 8)
+    urls = [new_store_url() for _ in range(files)]
     barrier = threading.Barrier(workers, timeout=CHILD_TIMEOUT)
     errors: list[str] = []
 
@@ -203,9 +226,9 @@ def test_connections_creating_a_new_store_at_the_same_moment_all_succeed(tmp_pat
         for j in range(files):
             barrier.wait()
             try:
-                Store(f"sqlite:///{tmp_path / f'fresh-{j}.sqlite'}").close()
+                Store(urls[j]).close()
             except Exception as exc:  # collected, so the test names every failure
-                errors.append(f"file {j}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+                errors.append(f"store {j}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
 
     threads = [threading.Thread(target=open_each) for _ in range(workers)]
     for thread in threads:
@@ -214,25 +237,44 @@ def test_connections_creating_a_new_store_at_the_same_moment_all_succeed(tmp_pat
         thread.join(CHILD_TIMEOUT)
     assert not any(thread.is_alive() for thread in threads)
     assert errors == []
-    for j in range(files):
-        raw = sqlite3.connect(tmp_path / f"fresh-{j}.sqlite")
-        try:
-            assert raw.execute("SELECT key, value FROM meta").fetchall() == [("schema_version", str(SCHEMA_VERSION))]
-            tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            assert tables == set(metadata.tables)
-            assert {"meta", "services", "answers"} <= tables
-            assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        finally:
-            raw.close()
+    for url in urls:
+        check_new_store(url, backend)
 
 
-def test_threads_adding_the_same_service_at_once_get_the_same_service(tmp_path: Path) -> None:
+# A kernel starting up: opens the store once the go file exists, and says how it went.
+OPENER = """
+import sys, time
+from pathlib import Path
+from course.store import Store
+
+url, go = sys.argv[1], Path(sys.argv[2])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.005)
+Store(url).close()
+print("opened", flush=True)
+"""
+
+
+def test_processes_opening_a_new_store_at_the_same_moment_all_succeed(
+    backend: str, new_store_url: Callable[[], str], tmp_path: Path, spawn: Spawn
+) -> None:
+    """Separate interpreters, as Voila kernels are, create one new store at the same instant."""
+    url = new_store_url()
+    go = tmp_path / "go-open"
+    openers = [spawn(OPENER, url, go) for _ in range(4)]
+    for opener in openers:
+        wait_for_line(opener, "ready")
+    go.write_text("go")
+    for k, (code, out, err) in enumerate(finish(openers)):
+        assert code == 0, f"opener {k} failed:\n{err}"
+        assert out.split() == ["opened"]
+    check_new_store(url, backend)
+
+
+def test_threads_adding_the_same_service_at_once_get_the_same_service(store_url: str) -> None:
     """Two people add "Riverside CAMHS" at the same instant: one service, no error."""
-    import threading
-
-    from course.store import Store
-
-    url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    url = store_url
     Store(url).close()
     results: list[int] = []
     errors: list[BaseException] = []

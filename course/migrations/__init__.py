@@ -1,0 +1,1 @@
+"""Alembic migrations of the response store (see course.store.Store._prepare)."""
