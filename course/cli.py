@@ -109,6 +109,86 @@ def _quiz_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+DASHBOARD_URL = "http://127.0.0.1:8866/voila/render/workshop-dashboard.ipynb"
+
+
+def _workshop_new(args: argparse.Namespace) -> int:
+    from course.store import Store
+    from course.workshops import create_workshop
+
+    workshop, token = create_workshop(Store(), args.title)
+    print(f"Workshop: {workshop.title}")
+    print(f"Join code (give it to participants): {workshop.code}")
+    print(f"Trainer token (keep it to yourself; it is shown only now): {token}")
+    print(f"Trainer dashboard: {DASHBOARD_URL}")
+    return 0
+
+
+def _workshop_close(args: argparse.Namespace) -> int:
+    from course.store import Store
+    from course.workshops import close_workshop, open_as_trainer
+
+    store = Store()
+    workshop = close_workshop(store, open_as_trainer(store, args.code, args.token))
+    print(f"Closed the workshop {workshop.code} ({workshop.title}): it takes no more answers; its data is kept.")
+    return 0
+
+
+def _workshop_list(args: argparse.Namespace) -> int:
+    from course.store import Store
+    from course.workshops import participant_counts, workshops
+
+    store = Store()
+    found = workshops(store)
+    counts = participant_counts(store)
+    if not found:
+        print('No workshops yet. Create one with: online-lives workshop new "Title"')
+        return 0
+    print("code\tstate\tparticipants\tcreated\ttitle")
+    for w in found:
+        state = "closed" if w.closed else "open"
+        print(f"{w.code}\t{state}\t{counts.get(w.id, 0)}\t{w.created_at}\t{w.title}")
+    return 0
+
+
+def _workshop_export(args: argparse.Namespace) -> int:
+    from course.store import Store
+    from course.workshops import export_csv, export_xlsx, open_as_trainer
+
+    store = Store()
+    workshop = open_as_trainer(store, args.code, args.token)
+    if args.format == "xlsx":
+        Path(args.output).write_bytes(export_xlsx(store, workshop))
+    else:
+        Path(args.output).write_text(export_csv(store, workshop), encoding="utf-8", newline="")
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _add_workshop_parser(sub: argparse._SubParsersAction) -> None:
+    workshop = sub.add_parser("workshop", help="live workshops: create, close, list, export")
+    commands = workshop.add_subparsers(dest="workshop_command", required=True)
+
+    new = commands.add_parser("new", help="create a workshop: prints its join code and trainer token")
+    new.add_argument("title", help='the workshop\'s title, for example "Staff training, 3 March"')
+    new.set_defaults(func=_workshop_new)
+
+    close = commands.add_parser("close", help="close a workshop: no more answers; its data is kept")
+    close.add_argument("code", help="the workshop's join code")
+    close.add_argument("--token", required=True, help="the trainer token")
+    close.set_defaults(func=_workshop_close)
+
+    listing = commands.add_parser("list", help="list workshops: codes, titles, open or closed, participants")
+    listing.set_defaults(func=_workshop_list)
+
+    export = commands.add_parser("export", help="export a workshop's answers (participants numbered, never named)")
+    export.add_argument("code", help="the workshop's join code")
+    export.add_argument("--token", required=True, help="the trainer token")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--output", "-o", required=True, help="file to write")
+    export.set_defaults(func=_workshop_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="online-lives", description="The Online Lives course.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -136,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     services = sub.add_parser("services", help="list the services in the store")
     services.set_defaults(func=_services)
+
+    _add_workshop_parser(sub)
 
     # The assessor's commands live with the nbgrader side (`grading` uses `course`; this is
     # the one place `course` reaches into `grading`, and only to register its commands).

@@ -27,6 +27,7 @@ _PAGES = {
     "ProfilePage": "widgets.profile",
     "QuizPage": "widgets.quiz_page",
     "SectionPage": "widgets.section",
+    "WorkshopDashboard": "widgets.workshop_dashboard",
 }
 
 __all__ = sorted(_PAGES)
