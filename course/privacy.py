@@ -72,6 +72,10 @@ _ADVICE = {
         "Answer about the case you were given, not about a real child, family or client you "
         "know: please remove any real name or contact details. (It has been saved.)"
     ),
+    "share": (
+        "What you share is seen by the whole room: take out anything that could identify a "
+        "child, a family, a colleague or a client before you share it."
+    ),
 }
 
 
@@ -79,7 +83,8 @@ def warning_for(text: str, about: str = "evidence") -> str | None:
     """A plain-English warning naming what was found, or None.
 
     `about` says what the text is for: "evidence" (evidence and QA notes about a service)
-    or "case" (a learner's answer to a case study), which changes the advice given.
+    or "case" (a learner's answer to a case study), which changes the advice given; "share"
+    is for text a workshop participant is about to share with the room.
     """
     if about not in _ADVICE:
         raise ValueError(f"unknown kind of text {about!r}: expected one of {', '.join(_ADVICE)}")

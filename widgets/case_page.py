@@ -39,6 +39,7 @@ from widgets.common import (
     style,
 )
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
+from widgets.workshop_join import TextShare, WorkshopJoin, revealed_html
 
 CASES_PAGE = "case-studies.ipynb"
 CASES_MODULE = "case-studies"
@@ -62,13 +63,16 @@ def without_scripts(document: str) -> str:
     return _SCRIPT.sub("", document)
 
 
-def case_link(case_id: str, service: Service | None, learner: str | None = None) -> str:
-    """A link to one case's exercise, carrying the chosen service and the learner id."""
+def case_link(case_id: str, service: Service | None, learner: str | None = None, participant: str | None = None) -> str:
+    """A link to one case's exercise, carrying the chosen service, the learner id and, in a
+    live workshop, the participant id."""
     query = {"case": case_id}
     if service:
         query["service"] = service.slug
     if learner:
         query["learner"] = learner
+    if participant:
+        query["participant"] = participant
     return f"{CASES_PAGE}?{urlencode(query)}"
 
 
@@ -82,13 +86,13 @@ def _section_titles(case: Case) -> str:
     return _and([f"{sections[s].number}. {sections[s].title}" for s in case.sections])
 
 
-def case_list_html(service: Service | None, learner: str | None = None) -> str:
+def case_list_html(service: Service | None, learner: str | None = None, participant: str | None = None) -> str:
     """Every case as a link, with its number, title, whether it is fictional and its sections."""
     rows = []
     for case in case_bank().cases:
         kind = "Fictional" if case.fictional else "From the planner"
         rows.append(
-            f'<tr><td>{case.number}</td><td><a href="{esc(case_link(case.id, service, learner))}">'
+            f'<tr><td>{case.number}</td><td><a href="{esc(case_link(case.id, service, learner, participant))}">'
             f"{esc(case.title)}</a></td><td>{kind}</td><td>{esc(_section_titles(case))}</td></tr>"
         )
     return (
@@ -171,7 +175,8 @@ class ChoiceQuestion(ipw.VBox):
             )
             self._clear.on_click(self._on_clear)
             controls = [self._radio, self._clear]
-        super().__init__([self._heading, *controls], layout=ipw.Layout(width="100%"))
+        self._revealed = ipw.HTML()
+        super().__init__([self._heading, *controls, self._revealed], layout=ipw.Layout(width="100%"))
         self.add_class("ol-case-question")
         self.add_class(f"ol-question-{question.id}")
 
@@ -200,6 +205,10 @@ class ChoiceQuestion(ipw.VBox):
         finally:
             self._loading = False
 
+    def show_revealed(self, html: str) -> None:
+        """The right answer, once a workshop's trainer has revealed it (else "")."""
+        self._revealed.value = html
+
     def set_enabled(self, enabled: bool) -> None:
         for child in (*self._boxes.values(), self._radio, self._clear):
             if child is not None:
@@ -222,8 +231,9 @@ class WrittenQuestion(ipw.VBox):
     """A free-text question: the prompt, its rubric, a text box (saved as typed, debounced)
     and a warning when the text looks as if it names someone or holds contact details."""
 
-    def __init__(self, free: FreeText, number: int, saver: Saver) -> None:
+    def __init__(self, free: FreeText, number: int, saver: Saver, share: TextShare | None = None) -> None:
         self.free = free
+        self.share = share
         self.number = number
         self._saver = saver
         self._loading = False
@@ -243,7 +253,8 @@ class WrittenQuestion(ipw.VBox):
         self._warning = ipw.HTML()
         self._saver_debounced = Debouncer(self._save)
         self._text.observe(self._on_text, names="value")
-        super().__init__([self._heading, self._text, self._warning], layout=ipw.Layout(width="100%"))
+        extra = [share] if share is not None else []
+        super().__init__([self._heading, self._text, *extra, self._warning], layout=ipw.Layout(width="100%"))
         self.add_class("ol-case-question")
         self.add_class(f"ol-question-{free.id}")
 
@@ -265,6 +276,8 @@ class WrittenQuestion(ipw.VBox):
 
     def set_enabled(self, enabled: bool) -> None:
         self._text.disabled = not enabled
+        if self.share is not None:
+            self.share.set_enabled(enabled)
 
     def flush(self) -> None:
         self._saver_debounced.flush()
@@ -276,6 +289,8 @@ class WrittenQuestion(ipw.VBox):
     def _save(self, text: str) -> None:
         self._saver(self.free.id, text)
         self._render_warning(text)
+        if self.share is not None:
+            self.share.text_changed(text)
 
     def _render_warning(self, text: str) -> None:
         warning = warning_for(text, about="case")
@@ -296,8 +311,9 @@ def _bounded(value: object) -> str:
 class CaseExercise(ipw.VBox):
     """One case: its text, learner id, questions, Submit and feedback."""
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: Case, workshop: WorkshopJoin | None = None) -> None:
         self.case = case
+        self.workshop = workshop  # a live workshop: choices are pooled with the room as they are made
         self.learner: str | None = None
         bank = case_bank()
         text = paragraphs(case.text)
@@ -314,8 +330,12 @@ class CaseExercise(ipw.VBox):
         self._learner_message = ipw.HTML()
         self._status = ipw.HTML()
         self._choices = [ChoiceQuestion(q, n, self._save) for n, q in enumerate(case.questions, start=1)]
+        self._choice_ids = {q.id for q in case.questions}
         first_written = len(case.questions) + 1
-        self._written = [WrittenQuestion(f, n, self._save) for n, f in enumerate(case.free_text, start=first_written)]
+        self._written = [
+            WrittenQuestion(f, n, self._save, self._share_for(f))
+            for n, f in enumerate(case.free_text, start=first_written)
+        ]
         self._submit = ipw.Button(description="Submit your answers", button_style="primary")
         self._submit_anyway = ipw.Button(description="Submit anyway", button_style="warning")
         self._keep_working = ipw.Button(description="Keep working")
@@ -361,7 +381,22 @@ class CaseExercise(ipw.VBox):
         )
         self.add_class("ol-case-exercise")
         self.add_class(f"ol-case-{case.id}")
+        if workshop is not None:
+            workshop.observe(self._on_revealed, names="revealed")
+            self._on_revealed({"new": workshop.revealed})
         self.set_learner(None)
+
+    def _share_for(self, free: FreeText) -> TextShare | None:
+        """The "share this text with the room" box of a written question (in a workshop)."""
+        if self.workshop is None:
+            return None
+        return TextShare(
+            self.workshop, f"case/{self.case.id}/{free.id}", lambda: self.free_text()[free.id], about="case"
+        )
+
+    def _on_revealed(self, change: dict) -> None:
+        for question in self._choices:
+            question.show_revealed(revealed_html("case", f"{self.case.id}/{question.question.id}", change["new"]))
 
     # --- the learner ---------------------------------------------------------------------------
 
@@ -427,6 +462,10 @@ class CaseExercise(ipw.VBox):
             f'<p class="ol-status ol-save-status">Answering as <strong>{esc(self.learner)}</strong>. '
             f"Your answers are saved as you go. Last saved at {when}.</p>"
         )
+        # Choices are pooled with a workshop after the page's own saving, which it never affects;
+        # written answers only through their "share" box.
+        if self.workshop is not None and question_id in self._choice_ids:
+            self.workshop.record("case", f"{self.case.id}/{question_id}", value)
 
     def flush(self) -> None:
         for question in self._written:
@@ -564,6 +603,9 @@ class CasePage(ipw.VBox):
         self.service: Service | None = None
         self.exercise: CaseExercise | None = None
         self._nav = ipw.HTML(nav_html(None, CASES_PAGE))
+        self.workshop = WorkshopJoin()
+        self.workshop.observe(self._on_workshop, names="participant_id")
+        self._learner: str | None = None
         self._title = ipw.HTML(f"<h1>{esc(self.module.title)}</h1>")
         self._facilitator = FacilitatorNotes(self.module)
         self._notice = ipw.HTML()
@@ -572,6 +614,7 @@ class CasePage(ipw.VBox):
             [
                 style(),
                 self._nav,
+                self.workshop,
                 self._title,
                 ipw.HTML(lesson_header_html(self.module)),
                 self._facilitator,
@@ -592,6 +635,25 @@ class CasePage(ipw.VBox):
         from_hub = submission.learner_from_environment()
         learner = from_hub or query.get("learner")
         self.show_case(query.get("case"), learner, fixed=from_hub is not None)
+        self.workshop.resume(query.get("participant"))
+
+    def _participant(self) -> str | None:
+        return self.workshop.participant_id or None
+
+    def _on_workshop(self, _change: dict) -> None:
+        self._nav.value = nav_html(self.service, CASES_PAGE, self._participant())
+        if self.exercise is None:
+            self._body.children = [ipw.HTML(case_list_html(self.service, self._learner, self._participant()))]
+        else:
+            self._notice.value = self._exercise_notice(self.exercise.case)
+
+    def _exercise_notice(self, case: Case) -> str:
+        kind = "a fictional case written for this course" if case.fictional else "a case from the planner"
+        return (
+            f'<p class="ol-status">This is {kind}. It exercises the planner sections '
+            f"{esc(_section_titles(case))}. "
+            f'<a href="{esc(page_link(CASES_PAGE, self.service, self._participant()))}">All case studies</a></p>'
+        )
 
     def show_case(self, case_id: str | None, learner: str | None = None, fixed: bool = False) -> None:
         """One case's exercise, or the list of cases when `case_id` is None or unknown."""
@@ -606,16 +668,12 @@ class CasePage(ipw.VBox):
                 if case_id
                 else ""
             )
-            self._body.children = [ipw.HTML(case_list_html(self.service, _usable(learner)))]
+            self._learner = _usable(learner)
+            self._body.children = [ipw.HTML(case_list_html(self.service, self._learner, self._participant()))]
             return
         self._title.value = f"<h1>Case {case.number}: {esc(case.title)}</h1>"
-        kind = "a fictional case written for this course" if case.fictional else "a case from the planner"
-        self._notice.value = (
-            f'<p class="ol-status">This is {kind}. It exercises the planner sections '
-            f"{esc(_section_titles(case))}. "
-            f'<a href="{esc(page_link(CASES_PAGE, self.service))}">All case studies</a></p>'
-        )
-        self.exercise = CaseExercise(case)
+        self._notice.value = self._exercise_notice(case)
+        self.exercise = CaseExercise(case, workshop=self.workshop)
         self._body.children = [self.exercise]
         if learner:
             self.exercise.use_learner(learner, fixed=fixed)

@@ -46,9 +46,16 @@ def request_query() -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(query or "").items() if values}
 
 
-def page_link(page: str, service: Service | None) -> str:
-    """A relative link to another page of the course, carrying the chosen service."""
-    return f"{page}?{urlencode({'service': service.slug})}" if service else page
+def page_link(page: str, service: Service | None, participant: str | None = None, **extra: str) -> str:
+    """A relative link to another page of the course, carrying the chosen service and, in a
+    live workshop, the participant id (so the person stays joined from page to page)."""
+    query: dict[str, str] = {}
+    if service:
+        query["service"] = service.slug
+    query.update({key: value for key, value in extra.items() if value})
+    if participant:
+        query["participant"] = participant
+    return f"{page}?{urlencode(query)}" if query else page
 
 
 def esc(value: object) -> str:
@@ -111,6 +118,9 @@ PAGE_CSS = """
   margin-top: 0.2rem; }
 .ol-case-question .widget-radio { height: auto; }
 .ol-rubric ul { margin: 0; padding-left: 1.2rem; }
+.ol-workshop { border: 2px solid #0b4f9c; border-radius: 4px; padding: 0.25rem 0.75rem; margin: 0.5rem 0; }
+.ol-workshop .widget-text { margin-right: 1rem; }
+.ol-text-share { margin: 0 0 0.5rem 0; }
 </style>
 """
 
@@ -119,7 +129,7 @@ def style() -> ipw.HTML:
     return ipw.HTML(PAGE_CSS)
 
 
-def nav_html(service: Service | None, current: str) -> str:
+def nav_html(service: Service | None, current: str, participant: str | None = None) -> str:
     """The navigation bar: course home, every module in course order, sources of help."""
     sections = {s.notebook: s for s in course_planner().sections}
     links = [(HOME_PAGE, "Course home")]
@@ -132,7 +142,7 @@ def nav_html(service: Service | None, current: str) -> str:
         if page == current:
             items.append(f'<strong aria-current="page">{esc(label)}</strong>')
         else:
-            items.append(f'<a href="{esc(page_link(page, service))}">{esc(label)}</a>')
+            items.append(f'<a href="{esc(page_link(page, service, participant))}">{esc(label)}</a>')
     who = (
         f"Assessing: <strong>{esc(service.name)}</strong>"
         if service

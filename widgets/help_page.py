@@ -7,7 +7,9 @@ from typing import Any
 import ipywidgets as ipw
 
 from course.lessons import Help, load_help
+from course.store import Service
 from widgets.common import HELP_PAGE, credit_html, esc, nav_html, request_query, resolve_service, style
+from widgets.workshop_join import WorkshopJoin
 
 
 def _text(value: str) -> str:
@@ -100,10 +102,19 @@ class HelpPage(ipw.VBox):
     """Sources of help. Build it, display it, then call `start()`."""
 
     def __init__(self) -> None:
+        self.service: Service | None = None
         self._nav = ipw.HTML(nav_html(None, HELP_PAGE))
-        super().__init__([style(), self._nav, ipw.HTML(help_html(load_help())), ipw.HTML(credit_html())])
+        self.workshop = WorkshopJoin()
+        self.workshop.observe(self._on_workshop, names="participant_id")
+        super().__init__([style(), self._nav, self.workshop, ipw.HTML(help_html(load_help())), ipw.HTML(credit_html())])
         self.add_class("ol-page")
         self.add_class("ol-help")
 
     def start(self) -> None:
-        self._nav.value = nav_html(resolve_service(request_query()), HELP_PAGE)
+        query = request_query()
+        self.service = resolve_service(query)
+        self._nav.value = nav_html(self.service, HELP_PAGE)
+        self.workshop.resume(query.get("participant"))
+
+    def _on_workshop(self, change: dict) -> None:
+        self._nav.value = nav_html(self.service, HELP_PAGE, change["new"])

@@ -22,6 +22,7 @@ from widgets.common import (
     style,
 )
 from widgets.section import scale_html
+from widgets.workshop_join import WorkshopJoin
 
 NO_SERVICE = ""
 
@@ -51,6 +52,8 @@ class HomePage(ipw.VBox):
         self.service: Service | None = None
         self._pending_import: ImportedAssessment | None = None
         self._nav = ipw.HTML(nav_html(None, "home.ipynb"))
+        self.workshop = WorkshopJoin()
+        self.workshop.observe(self._on_workshop, names="participant_id")
 
         self._choose = ipw.Dropdown(
             description="Choose your service",
@@ -90,6 +93,7 @@ class HomePage(ipw.VBox):
             [
                 style(),
                 self._nav,
+                self.workshop,
                 ipw.HTML(intro_html()),
                 ipw.HTML(
                     "<h2>Your service</h2><p>Answers are saved for a named service. "
@@ -126,6 +130,10 @@ class HomePage(ipw.VBox):
         query = request_query()
         self._refresh_services()
         self.select(resolve_service(query))
+        self.workshop.resume(query.get("participant"))
+
+    def _on_workshop(self, _change: dict) -> None:
+        self._render()
 
     # --- services ------------------------------------------------------------------------------
 
@@ -165,7 +173,8 @@ class HomePage(ipw.VBox):
     # --- the section list --------------------------------------------------------------------------
 
     def _render(self) -> None:
-        self._nav.value = nav_html(self.service, "home.ipynb")
+        participant = self.workshop.participant_id or None
+        self._nav.value = nav_html(self.service, "home.ipynb", participant)
         planner = course_planner()
         plan = course()
         answers = store().answers(self.service.id) if self.service else {}
@@ -182,7 +191,7 @@ class HomePage(ipw.VBox):
             else:
                 progress = ""
             rows.append(
-                f'<tr><td><a href="{esc(page_link(module.notebook, self.service))}">{esc(title)}</a></td>'
+                f'<tr><td><a href="{esc(page_link(module.notebook, self.service, participant))}">{esc(title)}</a></td>'
                 f"<td>{esc(covers)}</td><td>{module.minutes} min</td>"
                 f'<td class="ol-progress" data-section="{esc(module.id)}">{progress}</td></tr>'
             )
@@ -199,7 +208,7 @@ class HomePage(ipw.VBox):
             '<th scope="col">Time</th><th scope="col">Your progress</th></tr></thead><tbody>'
             + "".join(rows)
             + "</tbody></table>"
-            + f'<p><a href="{esc(page_link(HELP_PAGE, self.service))}">Sources of help</a>: national '
+            + f'<p><a href="{esc(page_link(HELP_PAGE, self.service, participant))}">Sources of help</a>: national '
             "and local services, parental controls, further reading.</p>"
         )
 

@@ -8,9 +8,11 @@ from typing import Any
 import ipywidgets as ipw
 
 from course.lessons import course, introduction
+from course.store import Service
 from widgets.common import credit_html, esc, nav_html, request_query, resolve_service, style
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
 from widgets.quiz_page import categories_html
+from widgets.workshop_join import WorkshopJoin
 
 INTRO_PAGE = "00-introduction.ipynb"
 INTRO_MODULE = "introduction"
@@ -79,12 +81,16 @@ class IntroductionPage(ipw.VBox):
 
     def __init__(self) -> None:
         self.module = course().module(INTRO_MODULE)
+        self.service: Service | None = None
         self._nav = ipw.HTML(nav_html(None, INTRO_PAGE))
         self._facilitator = FacilitatorNotes(self.module)
+        self.workshop = WorkshopJoin()
+        self.workshop.observe(self._on_workshop, names="participant_id")
         super().__init__(
             [
                 style(),
                 self._nav,
+                self.workshop,
                 ipw.HTML(f"<h1>{esc(self.module.title)}</h1>" + lesson_header_html(self.module)),
                 self._facilitator,
                 ipw.HTML(introduction_html(introduction())),
@@ -98,4 +104,9 @@ class IntroductionPage(ipw.VBox):
     def start(self) -> None:
         query = request_query()
         self._facilitator.show_for(is_trainer_view(query))
-        self._nav.value = nav_html(resolve_service(query), INTRO_PAGE)
+        self.service = resolve_service(query)
+        self._nav.value = nav_html(self.service, INTRO_PAGE)
+        self.workshop.resume(query.get("participant"))
+
+    def _on_workshop(self, change: dict) -> None:
+        self._nav.value = nav_html(self.service, INTRO_PAGE, change["new"])

@@ -25,6 +25,7 @@ from widgets.common import (
 )
 from widgets.figures import RadarChart
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
+from widgets.workshop_join import WorkshopJoin
 
 
 def _score(value: int | None) -> str:
@@ -43,6 +44,8 @@ class ProfilePage(ipw.VBox):
         self.service: Service | None = None
         self.module = course().module("profile")
         self._nav = ipw.HTML(nav_html(None, PROFILE_PAGE))
+        self.workshop = WorkshopJoin()
+        self.workshop.observe(self._on_workshop, names="participant_id")
         self._title = ipw.HTML("<h1>Profile and action plan</h1>")
         self._facilitator = FacilitatorNotes(self.module)
         self._chart = RadarChart(planner, summarise(planner, {}))
@@ -57,6 +60,7 @@ class ProfilePage(ipw.VBox):
             [
                 style(),
                 self._nav,
+                self.workshop,
                 self._title,
                 ipw.HTML(lesson_header_html(self.module)),
                 self._facilitator,
@@ -85,6 +89,10 @@ class ProfilePage(ipw.VBox):
         query = request_query()
         self._facilitator.show_for(is_trainer_view(query))
         self.service = resolve_service(query)
+        if not self.workshop.resume(query.get("participant")):  # joining refreshes the page itself
+            self.refresh()
+
+    def _on_workshop(self, _change: dict) -> None:
         self.refresh()
 
     def set_service(self, service: Service | None) -> None:
@@ -96,7 +104,8 @@ class ProfilePage(ipw.VBox):
         service = self.service
         answers = store().answers(service.id) if service else {}
         summaries = summarise(planner, answers)
-        self._nav.value = nav_html(service, PROFILE_PAGE)
+        participant = self.workshop.participant_id or None
+        self._nav.value = nav_html(service, PROFILE_PAGE, participant)
         self._title.value = (
             f"<h1>Profile and action plan: {esc(service.name)}</h1>" if service else "<h1>Profile and action plan</h1>"
         )
@@ -115,7 +124,8 @@ class ProfilePage(ipw.VBox):
         if service is None:
             self._plan.value = (
                 '<p class="ol-error"><strong>No service chosen.</strong> '
-                '<a href="home.ipynb">Choose or add your service on the course home</a>.</p>'
+                f'<a href="{esc(page_link("home.ipynb", None, participant))}">Choose or add your service on the '
+                "course home</a>.</p>"
             )
             self._flags.value = self._table.value = self._downloads.value = ""
             return
@@ -191,5 +201,5 @@ class ProfilePage(ipw.VBox):
                 "text/csv",
                 "Download as a spreadsheet (CSV)",
             )
-            + f'<p><a href="{esc(page_link("home.ipynb", service))}">Back to the course home</a></p>'
+            + f'<p><a href="{esc(page_link("home.ipynb", service, participant))}">Back to the course home</a></p>'
         )

@@ -23,6 +23,7 @@ from course.quiz import (
 )
 from course.store import Service
 from widgets.common import esc, store
+from widgets.workshop_join import WorkshopJoin, revealed_html
 
 
 def _and(words: Sequence[str]) -> str:
@@ -142,8 +143,10 @@ class QuizRound(ipw.VBox):
         size: int = ROUND_SIZE,
         seed: int | None = None,
         show_results: bool = True,
+        workshop: WorkshopJoin | None = None,
     ) -> None:
         self.bank = item_bank()
+        self.workshop = workshop  # a live workshop: each checked answer is pooled with the room
         self.context = context
         self.service: Service | None = None
         self._pool = tuple(items if items is not None else self.bank.items)
@@ -160,6 +163,7 @@ class QuizRound(ipw.VBox):
 
         self._progress = ipw.HTML()
         self._question = ipw.HTML()
+        self._revealed = ipw.HTML()
         self._boxes = {
             c.id: ipw.Checkbox(
                 description=f"{c.label}: {c.description}",
@@ -184,6 +188,7 @@ class QuizRound(ipw.VBox):
         children: list[ipw.Widget] = [
             self._progress,
             self._question,
+            self._revealed,
             ipw.HTML('<p class="ol-status">Tick every C that fits: one situation can fit more than one.</p>'),
             *self._boxes.values(),
             self._check,
@@ -196,6 +201,8 @@ class QuizRound(ipw.VBox):
             children.append(self.results)
         super().__init__(children)
         self.add_class("ol-quiz")
+        if workshop is not None:
+            workshop.observe(self._on_revealed, names="revealed")
         self.new_round()
 
     # --- state ---------------------------------------------------------------------------------
@@ -246,6 +253,15 @@ class QuizRound(ipw.VBox):
             return
         self._progress.value = f'<p class="ol-status">Item {self._index + 1} of {len(self._items)}</p>'
         self._question.value = f'<p class="ol-quiz-item"><strong>{esc(item.text)}</strong></p>'
+        self._show_revealed()
+
+    def _show_revealed(self) -> None:
+        item = self.current
+        shown = self.workshop.revealed if self.workshop is not None else frozenset()
+        self._revealed.value = revealed_html("quiz", item.id, shown) if item is not None else ""
+
+    def _on_revealed(self, _change: dict) -> None:
+        self._show_revealed()
 
     # --- handlers ------------------------------------------------------------------------------
 
@@ -267,6 +283,8 @@ class QuizRound(ipw.VBox):
                 seed=self._round_seed,
             )
         store().record_quiz_answer(self._round_id, item.id, chosen, result.score)
+        if self.workshop is not None:  # after the page's own saving, which it never affects
+            self.workshop.record("quiz", item.id, chosen)
         self._answers.append(AnswerRecord(self._round_id, item.id, frozenset(chosen), result.score))
         self._round_marks.append(result.score)
         for box in self._boxes.values():
@@ -288,6 +306,7 @@ class QuizRound(ipw.VBox):
         total = sum(self._round_marks)
         self._progress.value = ""
         self._question.value = ""
+        self._revealed.value = ""
         self._feedback.value = ""
         self._next.layout.display = "none"
         self._check.layout.display = "none"

@@ -10,6 +10,7 @@ from course.store import Service
 from widgets.common import credit_html, esc, nav_html, request_query, resolve_service, style
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
 from widgets.quiz import QuizRound
+from widgets.workshop_join import WorkshopJoin
 
 QUIZ_PAGE = "four-cs-quiz.ipynb"
 QUIZ_MODULE = "four-cs-quiz"
@@ -37,12 +38,15 @@ class QuizPage(ipw.VBox):
         self.service: Service | None = None
         self._nav = ipw.HTML(nav_html(None, QUIZ_PAGE))
         self._facilitator = FacilitatorNotes(self.module)
-        self.quiz = QuizRound(QUIZ_MODULE, size=ROUND)
+        self.workshop = WorkshopJoin()
+        self.workshop.observe(self._on_workshop, names="participant_id")
+        self.quiz = QuizRound(QUIZ_MODULE, size=ROUND, workshop=self.workshop)
         bank = item_bank()
         super().__init__(
             [
                 style(),
                 self._nav,
+                self.workshop,
                 ipw.HTML(f"<h1>{esc(self.module.title)}</h1>" + lesson_header_html(self.module)),
                 self._facilitator,
                 ipw.HTML(categories_html()),
@@ -68,3 +72,7 @@ class QuizPage(ipw.VBox):
         self._nav.value = nav_html(self.service, QUIZ_PAGE)
         if query.get("seed", "").isdigit():  # a repeatable round, for trainers and tests
             self.quiz.reseed(int(query["seed"]))
+        self.workshop.resume(query.get("participant"))
+
+    def _on_workshop(self, change: dict) -> None:
+        self._nav.value = nav_html(self.service, QUIZ_PAGE, change["new"])

@@ -24,6 +24,7 @@ from widgets.common import (
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
 from widgets.quiz import QuizRound
 from widgets.statement import StatementRow
+from widgets.workshop_join import TextShare, WorkshopJoin
 
 
 def scale_html() -> str:
@@ -48,6 +49,7 @@ class SectionPage(ipw.VBox):
         self._stored_answers: dict = {}
         self._nav = ipw.HTML(nav_html(None, self.section.notebook))
         self._notice = ipw.HTML()
+        self.workshop = WorkshopJoin()
         section = self.section
         self.module = course().module(section.id)
         self._facilitator = FacilitatorNotes(self.module)
@@ -61,16 +63,24 @@ class SectionPage(ipw.VBox):
             )
         intro += scale_html() + "<h2>The statements</h2>"
         self._rows = [StatementRow(s, planner, self._save, self._refresh_summary) for s in section.statements]
+        self._shares: dict[str, TextShare] = {}
+        for row in self._rows:
+            share = TextShare(self.workshop, f"statement/{row.statement.id}", _evidence_of(row))
+            row.add_evidence_share(share)
+            self._shares[row.statement.id] = share
         self._summary = ipw.HTML()
         self._chart = ipw.HTML(radar_svg(planner, summarise(planner, {})))
         self._chart.add_class("ol-section-radar")
         self._footer = ipw.HTML()
         bank = item_bank()
-        self.quiz = QuizRound(section.id, bank.for_section(section.id), show_results=False)
+        self.quiz = QuizRound(section.id, bank.for_section(section.id), show_results=False, workshop=self.workshop)
+        self._quiz_intro = ipw.HTML()
+        self.workshop.observe(self._on_workshop, names="participant_id")
         super().__init__(
             [
                 style(),
                 self._nav,
+                self.workshop,
                 ipw.HTML(
                     f"<h1>{section.number}. {esc(section.title)}: {esc(section.heading)}</h1>"
                     + lesson_header_html(self.module)
@@ -83,11 +93,7 @@ class SectionPage(ipw.VBox):
                 self._summary,
                 ipw.HTML("<h3>All six sections so far</h3>"),
                 self._chart,
-                ipw.HTML(
-                    "<h2>Check your understanding: the four Cs</h2><p>Five short situations of the kind "
-                    "this section is about. For each, tick every C that fits: content, contact, conduct, "
-                    'commerce. The full quiz is on the <a href="four-cs-quiz.ipynb">four Cs page</a>.</p>'
-                ),
+                self._quiz_intro,
                 self.quiz,
                 ipw.HTML(key_points_html(self.module)),
                 self._footer,
@@ -105,20 +111,29 @@ class SectionPage(ipw.VBox):
         query = request_query()
         self._facilitator.show_for(is_trainer_view(query))
         self.set_service(resolve_service(query))
+        self.workshop.resume(query.get("participant"))
 
-    def set_service(self, service: Service | None) -> None:
-        self.service = service
-        self.quiz.set_service(service)
-        self._nav.value = nav_html(service, self.section.notebook)
-        answers = store().answers(service.id) if service else {}
-        self._stored_answers = answers  # the other sections' answers, for the radar
-        for row in self._rows:
-            row.set_answer(answers.get(row.statement.id))
-            row.set_enabled(service is not None)
+    def _participant(self) -> str | None:
+        return self.workshop.participant_id or None
+
+    def _on_workshop(self, _change: dict) -> None:
+        self._render_links()
+
+    def _render_links(self) -> None:
+        service, participant = self.service, self._participant()
+        self._nav.value = nav_html(service, self.section.notebook, participant)
+        self._footer.value = self._footer_html()
+        self._quiz_intro.value = (
+            "<h2>Check your understanding: the four Cs</h2><p>Five short situations of the kind "
+            "this section is about. For each, tick every C that fits: content, contact, conduct, "
+            f'commerce. The full quiz is on the <a href="{esc(page_link("four-cs-quiz.ipynb", service, participant))}">'
+            "four Cs page</a>.</p>"
+        )
         if service is None:
+            home = esc(page_link("home.ipynb", None, participant))
             self._notice.value = (
                 '<p class="ol-error"><strong>Choose your service first.</strong> '
-                'Answers are saved for a named service. <a href="home.ipynb">Go to the course home</a> '
+                f'Answers are saved for a named service. <a href="{home}">Go to the course home</a> '
                 "to choose or add one, then come back to this section.</p>"
             )
         else:
@@ -126,7 +141,16 @@ class SectionPage(ipw.VBox):
                 '<p class="ol-status">Every answer is saved as you give it. '
                 "You can close this page and come back at any time.</p>"
             )
-        self._footer.value = self._footer_html()
+
+    def set_service(self, service: Service | None) -> None:
+        self.service = service
+        self.quiz.set_service(service)
+        answers = store().answers(service.id) if service else {}
+        self._stored_answers = answers  # the other sections' answers, for the radar
+        for row in self._rows:
+            row.set_answer(answers.get(row.statement.id))
+            row.set_enabled(service is not None)
+        self._render_links()
         self._refresh_summary()
 
     # --- saving and the live summary ---------------------------------------------------------
@@ -135,6 +159,11 @@ class SectionPage(ipw.VBox):
         if self.service is None:
             return
         store().save(self.service.id, statement_id, **{field: value})
+        # Pooled with the workshop after the page's own saving, which it never affects.
+        if field == "score":
+            self.workshop.record("statement", statement_id, value)
+        elif field == "evidence":
+            self._shares[statement_id].text_changed(value if isinstance(value, str) else "")
 
     def answers(self) -> dict:
         return {row.statement.id: row.answer for row in self._rows}
@@ -167,6 +196,7 @@ class SectionPage(ipw.VBox):
         self._chart.value = radar_svg(planner, summarise(planner, answers))
 
     def _footer_html(self) -> str:
+        participant = self._participant()
         planner = course_planner()
         sections = planner.sections
         i = sections.index(self.section)
@@ -174,16 +204,18 @@ class SectionPage(ipw.VBox):
         if i > 0:
             prev = sections[i - 1]
             links.append(
-                f'<a href="{esc(page_link(prev.notebook, self.service))}">'
+                f'<a href="{esc(page_link(prev.notebook, self.service, participant))}">'
                 f"Previous: {prev.number}. {esc(prev.title)}</a>"
             )
         if i + 1 < len(sections):
             nxt = sections[i + 1]
-            links.append(
-                f'<a href="{esc(page_link(nxt.notebook, self.service))}">Next: {nxt.number}. {esc(nxt.title)}</a>'
-            )
+            href = esc(page_link(nxt.notebook, self.service, participant))
+            links.append(f'<a href="{href}">Next: {nxt.number}. {esc(nxt.title)}</a>')
         else:
-            links.append(
-                f'<a href="{esc(page_link("profile.ipynb", self.service))}">Next: your profile and action plan</a>'
-            )
+            href = esc(page_link("profile.ipynb", self.service, participant))
+            links.append(f'<a href="{href}">Next: your profile and action plan</a>')
         return f'<nav class="ol-nav" aria-label="Previous and next section">{" ".join(links)}</nav>'
+
+
+def _evidence_of(row: StatementRow):  # type: ignore[no-untyped-def]
+    return lambda: row.evidence_text

@@ -74,6 +74,7 @@ class StatementRow(ipw.VBox):
         )
         self._flags = ipw.HTML()
         self._status = ipw.HTML('<span class="ol-status">Not yet scored.</span>')
+        self._share: ipw.Widget | None = None
 
         self._evidence_saver = Debouncer(lambda v: self._save("evidence", v))
         self._qa_note_saver = Debouncer(lambda v: self._save("qa_note", v))
@@ -125,9 +126,25 @@ class StatementRow(ipw.VBox):
             else f'<span class="ol-status">Saved answer: {answer.score}.</span>'
         )
 
+    @property
+    def evidence_text(self) -> str:
+        """The evidence as it stands in the box now (cut to the limit)."""
+        value = self._evidence.value
+        return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+    def add_evidence_share(self, share: ipw.Widget) -> None:
+        """Place a widget (a workshop's "share this text" box) just below the evidence box."""
+        self._share = share
+        children = list(self.children)
+        children.insert(children.index(self._evidence) + 1, share)
+        self.children = children
+
     def set_enabled(self, enabled: bool) -> None:
         for child in (self._score, self._clear, self._evidence, self._qa_score, self._qa_note):
             child.disabled = not enabled
+        set_share_enabled = getattr(self._share, "set_enabled", None)
+        if set_share_enabled is not None:
+            set_share_enabled(enabled)
 
     def flush(self) -> None:
         self._evidence_saver.flush()
