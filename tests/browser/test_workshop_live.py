@@ -2,7 +2,7 @@
 score a statement and answer a four Cs item; their answers reach the workshop as they give
 them. The trainer's dashboard (a third context) sees both and updates without a reload; the
 trainer reveals the quiz answers, both participants' pages show them, and the trainer exports.
-(Without the dashboard page, the test reveals through `course.workshops`.)"""
+"""
 
 from __future__ import annotations
 
@@ -32,10 +32,6 @@ from course.quiz import item_bank
 from course.store import workshop_answers_table
 
 BANK = item_bank()
-ROOT = Path(__file__).resolve().parents[2]
-DASHBOARD = (ROOT / "widgets" / "workshop_dashboard.py").exists() and (
-    ROOT / "modules" / "workshop-dashboard.ipynb"
-).exists()
 
 
 @pytest.fixture
@@ -142,19 +138,17 @@ def test_two_participants_join_answer_and_see_a_reveal(new_page, course_server, 
     statement_row(anon, "1.1").get_by_role("radio", name=descriptor(1)).check()
     _wait_until(lambda: workshops.summary(server_store, workshop).statements["1.1"].n == 2, "both scores pooled")
     _wait_until(lambda: server_store.answers(service.id).get("1.1") is not None, "the page's own saving")
-    trainer = None
-    if DASHBOARD:
-        trainer = new_page()
-        open_course_page(trainer, course_server.page_url("workshop-dashboard.ipynb"))
-        trainer.get_by_label("Join code", exact=True).fill(workshop.code)
-        trainer.get_by_label("Trainer token", exact=True).fill(token)
-        trainer.get_by_role("button", name="Open dashboard").click()
-        trainer.locator(".ol-room").get_by_text("2 joined").wait_for(timeout=15_000)
-        _panel(trainer, "statement", "1.1").get_by_text("2 answered").wait_for(timeout=15_000)
-        assert "Owl" not in trainer.locator("body").inner_text()  # pseudonyms stay off the dashboard
-        # A participant answers again: the dashboard shows it within its refresh, no reload.
-        statement_row(anon, "1.2").get_by_role("radio", name=descriptor(2)).check()
-        _panel(trainer, "statement", "1.2").get_by_text("1 answered").wait_for(timeout=10_000)
+    trainer = new_page()
+    open_course_page(trainer, course_server.page_url("workshop-dashboard.ipynb"))
+    trainer.get_by_label("Join code", exact=True).fill(workshop.code)
+    trainer.get_by_label("Trainer token", exact=True).fill(token)
+    trainer.get_by_role("button", name="Open dashboard").click()
+    trainer.locator(".ol-room").get_by_text("2 joined").wait_for(timeout=15_000)
+    _panel(trainer, "statement", "1.1").get_by_text("2 answered").wait_for(timeout=15_000)
+    assert "Owl" not in trainer.locator("body").inner_text()  # pseudonyms stay off the dashboard
+    # A participant answers again: the dashboard shows it within its refresh, no reload.
+    statement_row(anon, "1.2").get_by_role("radio", name=descriptor(2)).check()
+    _panel(trainer, "statement", "1.2").get_by_text("1 answered").wait_for(timeout=10_000)
 
     owl_row = statement_row(owl, "1.1")
     assert owl_row.get_by_role("checkbox", name="Share this text with the room (anonymously)").is_visible()
@@ -186,13 +180,10 @@ def test_two_participants_join_answer_and_see_a_reveal(new_page, course_server, 
 
     # The trainer reveals: each page shows the key of its item within a poll or two.
     for item in set(items):
-        if trainer is not None:
-            panel = _panel(trainer, "quiz", item)
-            panel.wait_for(timeout=15_000)
-            panel.get_by_role("button", name="Reveal").click()
-            panel.get_by_text("Right answer (revealed)").wait_for(timeout=10_000)
-        else:
-            workshops.reveal(server_store, workshop, "quiz", item)
+        panel = _panel(trainer, "quiz", item)
+        panel.wait_for(timeout=15_000)
+        panel.get_by_role("button", name="Reveal").click()
+        panel.get_by_text("Right answer (revealed)").wait_for(timeout=10_000)
     for page, item in zip((owl, anon), items, strict=True):
         shown = page.locator(".ol-revealed")
         shown.wait_for(timeout=15_000)
@@ -203,20 +194,57 @@ def test_two_participants_join_answer_and_see_a_reveal(new_page, course_server, 
     # Neither page shows the other's pseudonym.
     assert "Owl" not in anon.locator("body").inner_text()
 
-    if trainer is not None:
-        trainer.get_by_role("button", name="Export CSV").click()
-        link = trainer.get_by_role("link", name=f"Download workshop-{workshop.code}.csv")
-        with trainer.expect_download() as download_info:
-            link.click()
-        exported = Path(download_info.value.path()).read_text(encoding="utf-8")
-        assert "Participant 1" in exported and "Participant 2" in exported
-        assert "statement" in exported and "quiz" in exported
-        assert "Owl" not in exported  # participants are numbered, never named
+    trainer.get_by_role("button", name="Export CSV").click()
+    link = trainer.get_by_role("link", name=f"Download workshop-{workshop.code}.csv")
+    with trainer.expect_download() as download_info:
+        link.click()
+    exported = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert "Participant 1" in exported and "Participant 2" in exported
+    assert "statement" in exported and "quiz" in exported
+    assert "Owl" not in exported  # participants are numbered, never named
 
     assert_no_error_output(owl)
     violations = run_axe(owl)
     assert not serious(violations), describe(serious(violations))
     screenshot(owl, "workshop-participant")
     for page in (owl, anon, trainer):
-        if page is not None:
-            assert page.watch.problems() == []
+        assert page.watch.problems() == []
+
+
+def test_a_participants_kernel_killed_mid_answer_loses_nothing_already_given(new_page, course_server, server_store):
+    import re
+    import signal
+
+    from course import devserver
+
+    workshop, _token = workshops.create_workshop(server_store, "Kernel fault")
+    service = new_service(server_store, "Kernel Fault Service")
+    page = new_page()
+    kernel_ids: list[str] = []
+    page.on("websocket", lambda ws: kernel_ids.extend(re.findall(r"/api/kernels/([0-9a-f-]{36})/", ws.url)))
+    open_course_page(page, course_server.page_url("01-data.ipynb", service=service.slug))
+    page.get_by_text("Assessing: Kernel Fault Service").wait_for(timeout=60_000)
+    _join(page, workshop.code, "")
+    statement_row(page, "1.1").get_by_role("radio", name=descriptor(2)).check()
+    statement_row(page, "1.2").get_by_role("radio", name=descriptor(3)).check()
+    _wait_until(lambda: workshops.summary(server_store, workshop).statements.get("1.2") is not None, "1.2 pooled")
+    participant = page.locator("nav.ol-nav a").first.get_attribute("href").split("participant=")[1].split("&")[0]
+
+    # Mid-answer: a score clicked and evidence being typed, then this page's kernel is killed.
+    statement_row(page, "1.3").get_by_role("radio", name=descriptor(1)).check()
+    statement_row(page, "1.3").get_by_label("Evidence for 1.3").type("Half-typed note", delay=20)
+    assert kernel_ids, "the page's kernel was not seen"
+    killed = [k for k in devserver.kernel_processes(course_server) if kernel_ids[-1] in " ".join(k.cmdline())]
+    assert len(killed) == 1
+    killed[0].send_signal(signal.SIGKILL)
+    killed[0].wait(timeout=10)
+
+    # Back on the page: still joined, every answer given before is there, and answering goes on.
+    open_course_page(page, course_server.page_url("01-data.ipynb", service=service.slug, participant=participant))
+    page.locator(".ol-workshop").get_by_text("You are in workshop Kernel fault").wait_for(timeout=90_000)
+    pooled = workshops.summary(server_store, workshop).statements
+    assert pooled["1.1"].n == 1 and pooled["1.2"].n == 1
+    assert server_store.answers(service.id)["1.2"].score == 3
+    statement_row(page, "1.4").get_by_role("radio", name=descriptor(4)).check()
+    _wait_until(lambda: workshops.summary(server_store, workshop).statements.get("1.4") is not None, "1.4 pooled")
+    assert workshops.summary(server_store, workshop).joined == 1  # the same participant, not a new one
