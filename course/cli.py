@@ -20,7 +20,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"Data folder: {env['ONLINE_LIVES_DATA']}")
     print(f"Case-study submissions (nbgrader course folder): {grading}")
     print("Stop it with Ctrl+C.", flush=True)
-    server.run(server.voila_arguments(port=args.port, ip=args.ip, pool_size=args.pool_size))
+    server.run(server.voila_arguments(port=args.port, ip=args.ip, pool_size=args.pool_size, home_pool=args.home_pool))
     return 0
 
 
@@ -197,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--pool-size", type=int, default=1, help="preheated kernels per page (0: none)")
+    serve.add_argument(
+        "--home-pool",
+        type=int,
+        default=0,
+        help="preheated kernels for the course home alone, e.g. the size of a workshop's room (about 110 MB each)",
+    )
     serve.set_defaults(func=_serve)
 
     check = sub.add_parser("check-content", help="validate every file in datasets/")

@@ -128,12 +128,13 @@ def start(
     modules_dir: Path | None = None,
     timeout: float = 120.0,
     wait_for_pools: bool = True,
+    home_pool: int = 0,
 ) -> CourseServer:
     """Start a server and wait until it answers (and, with preheating, its pools are full)."""
     root.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     env = isolated_env(root, db_url)
-    args = server.voila_arguments(port=port, pool_size=pool_size, modules_dir=modules_dir)
+    args = server.voila_arguments(port=port, pool_size=pool_size, modules_dir=modules_dir, home_pool=home_pool)
     log_path = root / "server.log"
     log = log_path.open("w", encoding="utf-8")
     process = subprocess.Popen(

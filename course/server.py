@@ -6,6 +6,7 @@ needs (see `voila_arguments`). The site root redirects to the course home.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -29,10 +30,12 @@ def voila_arguments(
     pool_size: int = 1,
     cull_idle_seconds: int = 600,
     modules_dir: Path | None = None,
+    home_pool: int = 0,
 ) -> list[str]:
     """The Voila command line for the course.
 
-    - preheated kernels (`pool_size` per page; 0 turns preheating off), so that a page's
+    - preheated kernels (`pool_size` per page, `home_pool` for the course home if larger;
+      0 turns preheating off), so that a page's
       HTML is ready before anyone asks for it;
     - idle-kernel culling, because Voila 0.5 never shuts a kernel down when a tab closes
       (its shutdown request fails the xsrf check, voila issue 1458);
@@ -53,6 +56,11 @@ def voila_arguments(
         # Refill a used pool 5 s later rather than Voila's 1 s, so that the new kernel does
         # not compete for the CPU with the page that has just been opened.
         args += ["--preheat_kernel=True", f"--pool_size={pool_size}", "--VoilaKernelManager.fill_delay=5"]
+        if home_pool > pool_size:
+            # A workshop's room arrives at the course home together: keep that many kernels
+            # ready for it alone (about 110 MB each), and the usual pool for every other page.
+            pools = {"default": {"pool_size": pool_size}, HOME_NOTEBOOK: {"pool_size": home_pool}}
+            args.append(f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}")
     for extension in EXTENSION_DENYLIST:
         args.append(f"--VoilaConfiguration.extension_denylist={extension}")
     return args

@@ -29,6 +29,16 @@ def test_voila_arguments_carry_the_course_settings():
     assert "--preheat_kernel=True" not in server.voila_arguments(pool_size=0)
 
 
+def test_a_workshop_room_can_have_home_page_kernels_kept_ready():
+    import json
+
+    assert not any("kernel_pools_config" in a for a in server.voila_arguments(pool_size=1))
+    args = server.voila_arguments(pool_size=1, home_pool=30)
+    pools = next(a for a in args if a.startswith("--VoilaKernelManager.kernel_pools_config="))
+    assert json.loads(pools.split("=", 1)[1]) == {"default": {"pool_size": 1}, "home.ipynb": {"pool_size": 30}}
+    assert not any("kernel_pools_config" in a for a in server.voila_arguments(pool_size=0, home_pool=30))
+
+
 def test_runtime_dependencies_are_pinned():
     project = tomllib.loads((settings.PROJECT_ROOT / "pyproject.toml").read_text())["project"]
     deps = project["dependencies"]
