@@ -50,7 +50,7 @@ class Debouncer:
         if self._clock() - self._first_pending_at >= self.max_wait:
             self.flush()
             return
-        scheduler = self._call_later or _loop_call_later()
+        scheduler = self._call_later or kernel_call_later()
         if scheduler is None:  # no event loop (plain Python, tests): save at once
             self.flush()
         else:
@@ -72,7 +72,7 @@ class Debouncer:
             self._timer = None
 
 
-def _loop_call_later() -> Callable[[float, Callable[[], None]], Any] | None:
+def kernel_call_later() -> Callable[[float, Callable[[], None]], Any] | None:
     """The kernel's event loop, when this runs in a Jupyter kernel; None anywhere else.
 
     Only a kernel's own loop is used: some other library's loop running in the same thread

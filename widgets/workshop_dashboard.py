@@ -8,7 +8,6 @@ HTML changed. No distribution is shown for fewer than 3 answers.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ from course.content import planner
 from course.lessons import course
 from course.quiz import CATEGORY_IDS, item_bank
 from course.workshops import Distribution, Workshop, WorkshopError, WorkshopSummary
+from widgets.autosave import kernel_call_later
 from widgets.common import download_link, esc, paragraphs, request_query, store, style
 
 REFRESH_SECONDS = 1.0
@@ -45,20 +45,6 @@ def _set(widget: ipw.HTML, value: str) -> None:
     """Send new HTML to the browser only when it changed."""
     if widget.value != value:
         widget.value = value
-
-
-def _kernel_loop() -> asyncio.AbstractEventLoop | None:
-    """The kernel's running event loop, or None outside a kernel (tests, plain Python).
-    As in widgets/autosave.py, only a kernel's own loop is used."""
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    if shell is None or getattr(shell, "kernel", None) is None:
-        return None
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def _kernel_stopping() -> bool:
@@ -432,9 +418,9 @@ class WorkshopDashboard(ipw.VBox):
         self._stopped = False
         if self._timer is not None:
             return
-        loop = _kernel_loop()
-        if loop is not None:
-            self._timer = loop.call_later(REFRESH_SECONDS, self._tick)
+        call_later = kernel_call_later()  # only a kernel's own loop, as autosave does
+        if call_later is not None:
+            self._timer = call_later(REFRESH_SECONDS, self._tick)
 
     def _tick(self) -> None:
         self._timer = None

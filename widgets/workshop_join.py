@@ -24,7 +24,7 @@ import traitlets
 
 from course import workshops
 from course.privacy import find_personal_data, warning_for
-from widgets.autosave import _loop_call_later
+from widgets.autosave import kernel_call_later
 from widgets.common import esc, store
 
 POLL_SECONDS = 2.0
@@ -211,7 +211,7 @@ class WorkshopJoin(ipw.VBox):
 
     def _schedule(self) -> None:
         self._stop_polling()
-        call_later = _loop_call_later()
+        call_later = kernel_call_later()
         if call_later is not None and self.joined:
             self._timer = call_later(POLL_SECONDS, self._tick)
 

@@ -48,6 +48,35 @@ class PageWatch:
         return console + self.page_errors + local
 
 
+def watch(page: Page) -> Page:
+    """Record what goes wrong on a page (`page.watch.problems()`) and block requests to other
+    hosts: there is no network here, and a page must not depend on one."""
+    found = PageWatch()
+    page.watch = found  # type: ignore[attr-defined]
+
+    def route(r):  # type: ignore[no-untyped-def]
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            found.blocked_external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: found.console_errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: found.page_errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: (
+            found.failed_local.append(f"{r.url} HTTP {r.status}") if r.status >= 400 and is_local(r.url) else None
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda r: found.failed_local.append(f"{r.url} {r.failure}") if is_local(r.url) else None,
+    )
+    return page
+
+
 def is_local(url: str) -> bool:
     return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
 

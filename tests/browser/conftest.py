@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser_support import PageWatch, is_local
+from browser_support import watch
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from course import devserver
@@ -59,29 +59,6 @@ def server_store(course_server: devserver.CourseServer) -> Iterator[Store]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    watch = PageWatch()
-    page.watch = watch  # type: ignore[attr-defined]
-
-    def route(r):  # type: ignore[no-untyped-def]
-        if is_local(r.request.url):
-            r.continue_()
-        else:
-            watch.blocked_external.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: watch.console_errors.append(f"{page.url}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: watch.page_errors.append(str(e)))
-    page.on(
-        "response",
-        lambda r: (
-            watch.failed_local.append(f"{r.url} HTTP {r.status}") if r.status >= 400 and is_local(r.url) else None
-        ),
-    )
-    page.on(
-        "requestfailed",
-        lambda r: watch.failed_local.append(f"{r.url} {r.failure}") if is_local(r.url) else None,
-    )
+    page = watch(context.new_page())
     yield page
     context.close()

@@ -13,17 +13,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from browser_support import (
-    PageWatch,
     assert_no_error_output,
     describe,
     descriptor,
-    is_local,
     new_service,
     open_course_page,
     run_axe,
     screenshot,
     serious,
     statement_row,
+    watch,
 )
 from playwright.sync_api import Browser, Page
 
@@ -43,30 +42,7 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
     def make() -> Page:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         contexts.append(context)
-        page = context.new_page()
-        watch = PageWatch()
-        page.watch = watch  # type: ignore[attr-defined]
-
-        def route(r):  # type: ignore[no-untyped-def]
-            if is_local(r.request.url):
-                r.continue_()
-            else:
-                watch.blocked_external.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: watch.console_errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: watch.page_errors.append(str(e)))
-        page.on(
-            "response",
-            lambda r: (
-                watch.failed_local.append(f"{r.url} HTTP {r.status}") if r.status >= 400 and is_local(r.url) else None
-            ),
-        )
-        page.on(
-            "requestfailed", lambda r: watch.failed_local.append(f"{r.url} {r.failure}") if is_local(r.url) else None
-        )
-        return page
+        return watch(context.new_page())
 
     yield make
     for context in contexts:
