@@ -229,18 +229,26 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def clean_label(value: object, what: str, example: str, limit: int) -> str:
+    """A short name a person typed (a service, a workshop title) with its white space tidied;
+    ValueError with a plain message if it is not text, empty, too long or unshowable."""
+    if not isinstance(value, str):
+        raise ValueError(f"The {what} must be text.")
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise ValueError(f"Type a {example}.")
+    if len(cleaned) > limit:
+        raise ValueError(f"A {what} can be at most {limit} characters.")
+    if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
+        raise ValueError(f"The {what} contains characters that cannot be shown.")
+    return cleaned
+
+
 def clean_service_name(name: object) -> str:
     """A service name with its white space tidied; raises ValueError if unusable."""
-    if not isinstance(name, str):
-        raise ValueError("The service name must be text.")
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise ValueError("Type a name for the service, for example \u201cRiverside CAMHS\u201d.")
-    if len(cleaned) > MAX_SERVICE_NAME:
-        raise ValueError(f"A service name can be at most {MAX_SERVICE_NAME} characters.")
-    if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
-        raise ValueError("The service name contains characters that cannot be shown.")
-    return cleaned
+    return clean_label(
+        name, "service name", "name for the service, for example \u201cRiverside CAMHS\u201d", MAX_SERVICE_NAME
+    )
 
 
 def slugify(name: str) -> str:

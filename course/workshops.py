@@ -39,6 +39,7 @@ from course.privacy import find_personal_data
 from course.quiz import CATEGORY_IDS, item_bank
 from course.store import (
     Store,
+    clean_label,
     workshop_answers_table,
     workshop_participants_table,
     workshop_reveals_table,
@@ -140,16 +141,11 @@ def _hash_token(token: str) -> str:
 
 
 def _clean_title(title: object) -> str:
-    if not isinstance(title, str):
-        raise WorkshopError("The workshop's title must be text.")
-    cleaned = " ".join(title.split())
-    if not cleaned:
-        raise WorkshopError("Type a title for the workshop, for example \u201cStaff training, 3 March\u201d.")
-    if len(cleaned) > MAX_TITLE:
-        raise WorkshopError(f"A workshop title can be at most {MAX_TITLE} characters.")
-    if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
-        raise WorkshopError("The workshop title contains characters that cannot be shown.")
-    return cleaned
+    try:
+        example = "title for the workshop, for example \u201cStaff training, 3 March\u201d"
+        return clean_label(title, "workshop title", example, MAX_TITLE)
+    except ValueError as exc:
+        raise WorkshopError(str(exc)) from None
 
 
 def _workshop(row: sa.Row) -> Workshop:
