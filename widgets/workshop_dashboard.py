@@ -186,28 +186,30 @@ class QuestionPanel(ipw.VBox):
         self._html = ipw.HTML()
         name = ws.item_text(kind, item)
         short = name if len(name) <= 60 else name[:57] + "..."
-        self._reveal = ipw.Button(description="Reveal", tooltip=f"Reveal the right answer: {short}")
-        self._hide = ipw.Button(description="Hide", tooltip=f"Hide the right answer again: {short}")
+        # A dashboard shows a panel for every statement: each widget here is a model the
+        # browser must build, so only what a panel uses is made, and the reset confirmation
+        # only when Reset is pressed.
+        self._reveal: ipw.Button | None = None
+        self._hide: ipw.Button | None = None
+        buttons = []
+        if kind in ("quiz", "case"):  # self-assessment scores have no right answer to reveal
+            self._reveal = ipw.Button(description="Reveal", tooltip=f"Reveal the right answer: {short}")
+            self._hide = ipw.Button(description="Hide", tooltip=f"Hide the right answer again: {short}")
+            self._reveal.on_click(self._reveal_clicked)
+            self._hide.on_click(self._hide_clicked)
+            buttons = [self._reveal, self._hide]
         self._reset = ipw.Button(description="Reset", tooltip=f"Delete the room's answers to: {short}")
-        self._confirm_text = ipw.HTML()
-        self._confirm = ipw.Button(description="Yes, delete them", button_style="danger")
-        self._cancel = ipw.Button(description="Cancel")
-        self._confirm_box = ipw.HBox([self._confirm_text, self._confirm, self._cancel])
-        self._confirm_box.layout.display = "none"
-        self._reveal.on_click(self._reveal_clicked)
-        self._hide.on_click(self._hide_clicked)
         self._reset.on_click(self._reset_clicked)
-        self._confirm.on_click(self._confirm_clicked)
-        self._cancel.on_click(self._cancel_clicked)
-        buttons = [self._reveal, self._hide] if kind in ("quiz", "case") else []
-        super().__init__([self._html, ipw.HBox([*buttons, self._reset]), self._confirm_box])
+        self._confirm_box: ipw.HBox | None = None
+        super().__init__([self._html, ipw.HBox([*buttons, self._reset])])
         self.add_class("ol-question")
         self.add_class(f"ol-question-{kind}")
 
     def show(self, dist: Distribution | None, shown: bool, read_only: bool = False) -> None:
         _set(self._html, distribution_html(self.kind, self.item, dist, shown))
-        self._reveal.disabled = shown
-        self._hide.disabled = not shown
+        if self._reveal is not None and self._hide is not None:
+            self._reveal.disabled = shown
+            self._hide.disabled = not shown
         self._reset.disabled = read_only or dist is None or dist.n == 0
 
     def _reveal_clicked(self, _button: ipw.Button) -> None:
@@ -217,6 +219,14 @@ class QuestionPanel(ipw.VBox):
         self._on_reveal(self.kind, self.item, False)
 
     def _reset_clicked(self, _button: ipw.Button) -> None:
+        if self._confirm_box is None:
+            self._confirm_text = ipw.HTML()
+            self._confirm = ipw.Button(description="Yes, delete them", button_style="danger")
+            self._cancel = ipw.Button(description="Cancel")
+            self._confirm.on_click(self._confirm_clicked)
+            self._cancel.on_click(self._cancel_clicked)
+            self._confirm_box = ipw.HBox([self._confirm_text, self._confirm, self._cancel])
+            self.children = (*self.children, self._confirm_box)
         self._confirm_text.value = (
             '<p class="ol-flag" role="alert">Delete every answer the room gave to this question? '
             "This cannot be undone.</p>"
@@ -224,11 +234,15 @@ class QuestionPanel(ipw.VBox):
         self._confirm_box.layout.display = "flex"
 
     def _confirm_clicked(self, _button: ipw.Button) -> None:
-        self._confirm_box.layout.display = "none"
+        self._hide_confirmation()
         self._on_reset(self.kind, self.item)
 
     def _cancel_clicked(self, _button: ipw.Button) -> None:
-        self._confirm_box.layout.display = "none"
+        self._hide_confirmation()
+
+    def _hide_confirmation(self) -> None:
+        if self._confirm_box is not None:
+            self._confirm_box.layout.display = "none"
 
 
 # --- the page ----------------------------------------------------------------------------------
