@@ -8,10 +8,13 @@ PIP    := $(BIN)/python -m pip
 CONSTRAINTS := requirements/constraints.txt
 PORT   ?= 8866
 
-.PHONY: serve install install-test browser-deps store-deps test lint format benchmark clean
+.PHONY: serve chromium install install-test browser-deps store-deps test lint format benchmark clean
 
-serve: install
+serve: install chromium
 	$(BIN)/online-lives serve --port $(PORT)
+
+chromium:
+	@bash deploy/install-chromium.sh
 
 install: $(VENV)/.installed
 

@@ -28,6 +28,10 @@ class Answer:
     qa_score: int | None = None
     qa_note: str = ""
     updated_at: str | None = None
+    # Carried from the last round and not yet confirmed or changed; why it needs review, if
+    # the planner's wording changed ("" otherwise). See course/rounds.py.
+    carried_forward: bool = False
+    review_note: str = ""
 
     @property
     def is_empty(self) -> bool:

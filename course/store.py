@@ -33,12 +33,15 @@ from course.scoring import FIELDS, Answer, check_field
 # The store's schema is managed by Alembic (course/migrations). `meta.schema_version` still
 # says which tables a store has, so that any version can refuse a newer store in plain words:
 # 1: meta, services, answers; 2: quiz rounds and answers; 3: case study drafts (the Alembic
-# baseline, revision 0001); 4: live workshops (revision 0002).
-SCHEMA_VERSION = 4
-SCHEMA_VERSIONS = {"0001": 3, "0002": 4}  # Alembic revision -> meta.schema_version
+# baseline, revision 0001); 4: live workshops (revision 0002); 5: from self-assessment to plan
+# (revision 0003): areas, rounds, carried-forward answers, action plans, QA samples, the data
+# log and learners' module completions.
+SCHEMA_VERSION = 5
+SCHEMA_VERSIONS = {"0001": 3, "0002": 4, "0003": 5}  # Alembic revision -> meta.schema_version
 BASELINE_REVISION = "0001"
 MIGRATIONS = "course:migrations"
 MAX_SERVICE_NAME = 120
+MAX_AREA_NAME = 120
 
 # How long a write keeps trying while the store is locked or unreachable, in seconds.
 RETRY_SECONDS_SETTING = "ONLINE_LIVES_STORE_RETRY_SECONDS"
@@ -67,6 +70,9 @@ services_table = sa.Table(
     sa.Column("name", sa.String(MAX_SERVICE_NAME), nullable=False, unique=True),
     sa.Column("planner_version", sa.String(32), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
+    # The area (several services in one store, e.g. a local authority's agencies) this service
+    # belongs to; "" for none. Services with the same area are compared with each other.
+    sa.Column("area", sa.String(MAX_AREA_NAME), nullable=False, server_default=""),
 )
 
 answers_table = sa.Table(
@@ -79,6 +85,11 @@ answers_table = sa.Table(
     sa.Column("qa_score", sa.SmallInteger, nullable=True),
     sa.Column("qa_note", sa.Text, nullable=False, default=""),
     sa.Column("updated_at", sa.String(32), nullable=False),
+    # A new round starts from the last round's answers: each is "carried forward" until someone
+    # confirms or changes it. `review_note` says why a carried answer needs a fresh look (the
+    # planner's wording of the statement changed); "" when it does not.
+    sa.Column("carried_forward", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("review_note", sa.Text, nullable=False, server_default=""),
 )
 
 
@@ -92,6 +103,8 @@ quiz_rounds_table = sa.Table(
     sa.Column("item_ids", sa.Text, nullable=False),  # space-separated, in the order shown
     sa.Column("bank_version", sa.String(32), nullable=False),
     sa.Column("started_at", sa.String(32), nullable=False),
+    # The learner who answered (for certificates), when the page knew one; else null.
+    sa.Column("learner", sa.String(64), nullable=True),
 )
 
 quiz_answers_table = sa.Table(
@@ -173,6 +186,92 @@ workshop_reveals_table = sa.Table(
 )
 
 
+# --- From self-assessment to plan (issue 6, revision 0003) ---------------------------------
+
+# A service's rounds of self-assessment. The current round's answers live in `answers`; when
+# a new round starts, the current one is closed and its answers copied to `round_answers`,
+# with the wording of each statement as it was (so a changed statement can be flagged).
+rounds_table = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("planner_version", sa.String(32), nullable=False),
+    sa.Column("started_at", sa.String(32), nullable=False),
+    sa.Column("closed_at", sa.String(32), nullable=True),
+    sa.UniqueConstraint("service_id", "number", name="uq_rounds_service_number"),
+)
+
+round_answers_table = sa.Table(
+    "round_answers",
+    metadata,
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("statement_id", sa.String(16), primary_key=True),
+    sa.Column("statement_text", sa.Text, nullable=False),
+    sa.Column("score", sa.SmallInteger, nullable=True),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("qa_score", sa.SmallInteger, nullable=True),
+    sa.Column("qa_note", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+# The action plan: for any statement, an action, its owner, a deadline and a status.
+actions_table = sa.Table(
+    "actions",
+    metadata,
+    sa.Column("service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("statement_id", sa.String(16), primary_key=True),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("owner", sa.String(120), nullable=False),
+    sa.Column("deadline", sa.String(10), nullable=True),  # ISO date, YYYY-MM-DD
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+# Random QA checks by an independent person: which statements were drawn, when, with what
+# seed. The checker's verdicts are the answers' own QA score and QA note.
+qa_samples_table = sa.Table(
+    "qa_samples",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("round_number", sa.Integer, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("statement_ids", sa.Text, nullable=False),  # space-separated, in the order drawn
+    sa.Column("checker", sa.String(120), nullable=False, server_default=""),
+    sa.Column("drawn_at", sa.String(32), nullable=False),
+    sa.Column("completed_at", sa.String(32), nullable=True),
+)
+
+# The data log: per service and month, anonymised counts of referrals with an online
+# component, by the four Cs and by whether online harm was the reason for referral or was
+# found later. Counts only: never a name, never a case.
+data_log_table = sa.Table(
+    "data_log",
+    metadata,
+    sa.Column("service_id", sa.Integer, sa.ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),  # YYYY-MM
+    sa.Column("online_referrals", sa.Integer, nullable=False),
+    sa.Column("content", sa.Integer, nullable=False),
+    sa.Column("contact", sa.Integer, nullable=False),
+    sa.Column("conduct", sa.Integer, nullable=False),
+    sa.Column("commerce", sa.Integer, nullable=False),
+    sa.Column("reason_for_referral", sa.Integer, nullable=False),
+    sa.Column("found_later", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+# A learner's completed modules, for the completion certificate.
+module_completions_table = sa.Table(
+    "module_completions",
+    metadata,
+    sa.Column("learner", sa.String(64), primary_key=True),
+    sa.Column("module_id", sa.String(80), primary_key=True),
+    sa.Column("completed_at", sa.String(32), nullable=False),
+)
+
+
 # The tables of the Alembic baseline (revision 0001): what a store made before Alembic has,
 # or gains on its first open by this version, before it is stamped.
 BASELINE_TABLES = (
@@ -223,6 +322,7 @@ class Service:
     name: str
     planner_version: str
     created_at: str
+    area: str = ""
 
 
 def now() -> str:
@@ -388,12 +488,19 @@ class Store:
             slug, n = base, 2
             while slug in taken:
                 slug, n = f"{base}-{n}", n + 1
+            created = now()
             conn.execute(
                 sa.insert(services_table).values(
-                    slug=slug, name=cleaned, planner_version=planner_version, created_at=now()
+                    slug=slug, name=cleaned, planner_version=planner_version, created_at=created
                 )
             )
             row = conn.execute(sa.select(services_table).where(services_table.c.slug == slug)).one()
+            # Every service starts in its round 1 of self-assessment (course/rounds.py).
+            conn.execute(
+                sa.insert(rounds_table).values(
+                    service_id=row.id, number=1, planner_version=planner_version, started_at=created
+                )
+            )
             return Service(**row._mapping)
 
         for _attempt in range(5):
@@ -416,6 +523,8 @@ class Store:
                 qa_score=row.qa_score,
                 qa_note=row.qa_note,
                 updated_at=row.updated_at,
+                carried_forward=bool(row.carried_forward),
+                review_note=row.review_note,
             )
             for row in rows
         }
@@ -426,6 +535,8 @@ class Store:
             return
         values = {name: check_field(name, value) for name, value in fields.items()}
         values["updated_at"] = now()
+        if "score" in values or "evidence" in values:  # a person has looked at it again
+            values.update(carried_forward=False, review_note="")
         self.write(lambda conn: self._upsert(conn, service_id, statement_id, values))
 
     def _upsert(self, conn: sa.Connection, service_id: int, statement_id: str, values: dict[str, object]) -> None:

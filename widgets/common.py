@@ -18,6 +18,11 @@ from course.store import Service, Store
 HOME_PAGE = "home.ipynb"
 PROFILE_PAGE = "profile.ipynb"
 HELP_PAGE = "help.ipynb"
+QA_PAGE = "qa-check.ipynb"
+AREA_PAGE = "area.ipynb"
+CERTIFICATE_PAGE = "certificate.ipynb"
+# Pages that are tools rather than modules of the course plan, linked after the modules.
+TOOL_PAGES = ((QA_PAGE, "QA check"), (AREA_PAGE, "Area view"), (CERTIFICATE_PAGE, "Certificate"))
 
 
 @cache
@@ -136,6 +141,7 @@ def nav_html(service: Service | None, current: str, participant: str | None = No
     for module in course().modules:
         section = sections.get(module.notebook)
         links.append((module.notebook, f"{section.number}. {section.title}" if section else module.title))
+    links.extend(TOOL_PAGES)
     links.append((HELP_PAGE, "Sources of help"))
     items = []
     for page, label in links:

@@ -6,13 +6,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests..."
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-chromium --version
+CHROMIUM_REQUIRED=1 bash "$here/../../deploy/install-chromium.sh"
 
 if [ ! -f "$here/node_modules/axe-core/axe.min.js" ] || [ ! -x "$here/node_modules/.bin/configurable-http-proxy" ]; then
   echo "Installing axe-core and configurable-http-proxy from the npm registry..."

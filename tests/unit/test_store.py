@@ -26,7 +26,7 @@ from course.store import (
     slugify,
 )
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 # --- answers ------------------------------------------------------------------------------
 
@@ -311,7 +311,7 @@ def test_a_new_store_records_its_schema_version_and_reopens(store_url: str, plan
     try:
         with again.engine.connect() as conn:
             version = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-        assert version == str(SCHEMA_VERSION) == "4"
+        assert version == str(SCHEMA_VERSION) == "5"
         assert revision(again) == HEAD_REVISION
         assert again.answers(service.id)["1.1"].score == 2
     finally:
@@ -404,6 +404,13 @@ def test_unusable_case_drafts_are_refused(store: Store, learner, case_id, questi
 # --- migrations (Alembic) ----------------------------------------------------------------
 
 WORKSHOP_TABLES = ["workshop_reveals", "workshop_answers", "workshop_participants", "workshops"]
+PLAN_TABLES = ["module_completions", "data_log", "qa_samples", "actions", "round_answers", "rounds"]
+PLAN_COLUMNS = [
+    ("quiz_rounds", "learner"),
+    ("answers", "review_note"),
+    ("answers", "carried_forward"),
+    ("services", "area"),
+]
 # What each store schema made before Alembic lacked of the baseline (revision 0001), in an
 # order that drops referencing tables first.
 MISSING_BEFORE_ALEMBIC = {1: ["case_drafts", "quiz_answers", "quiz_rounds"], 2: ["case_drafts"], 3: []}
@@ -450,20 +457,24 @@ def test_a_store_made_before_alembic_is_upgraded_and_keeps_its_data(
     first.record_quiz_answer(round_id, "seed-1", ["content", "contact"], 0.5)
     first.save_case_draft("learner-1", "case-1-shared-images", "reflection", "Written before")
     with first.engine.begin() as conn:
-        for table in [*WORKSHOP_TABLES, "alembic_version", *MISSING_BEFORE_ALEMBIC[version]]:
+        for table in [*PLAN_TABLES, *WORKSHOP_TABLES, "alembic_version", *MISSING_BEFORE_ALEMBIC[version]]:
             conn.execute(sa.text(f"DROP TABLE {table}"))
+        for table, column in PLAN_COLUMNS:
+            if table not in MISSING_BEFORE_ALEMBIC[version]:
+                conn.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {column}"))
         conn.execute(sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(version)})
     first.close()
 
     again = Store(store_url)
     try:
         with again.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT key, value FROM meta")).all() == [("schema_version", "4")]
+            assert conn.execute(sa.text("SELECT key, value FROM meta")).all() == [("schema_version", "5")]
         assert revision(again) == HEAD_REVISION
         assert table_names(again) == set(metadata.tables) | {"alembic_version"}
         assert schema_differences(again) == []
         # Every row the old store had is still there, unchanged.
         assert again.services() == [service]
+        assert [r.number for r in again_rounds(again, service.id)] == [1]  # round 1 made by the migration
         stored = again.answers(service.id)
         assert stored["1.1"] == Answer("1.1", 2, "Audit", 1, "Seen", stored["1.1"].updated_at)
         assert stored["6.6"].score == 0
@@ -499,6 +510,38 @@ def test_a_store_made_before_alembic_is_upgraded_and_keeps_its_data(
         third.close()
 
 
+def again_rounds(store: Store, service_id: int) -> list:
+    from course.store import rounds_table
+
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(rounds_table).where(rounds_table.c.service_id == service_id)).all()
+
+
+def test_the_plans_migration_goes_down_to_workshops_keeping_answers_and_up_again(
+    store: Store, planner: Planner
+) -> None:
+    from alembic import command
+
+    service = store.create_service("Riverside CAMHS", planner.version)
+    store.save(service.id, "1.1", score=3, evidence="Kept")
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0002")
+    assert revision(store) == "0002"
+    assert not set(PLAN_TABLES) & table_names(store)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT value FROM meta")).scalar() == "4"
+        assert conn.execute(sa.text("SELECT evidence FROM answers")).scalars().all() == ["Kept"]
+    store.close()
+    again = Store(store.url)
+    try:
+        assert revision(again) == HEAD_REVISION
+        assert schema_differences(again) == []
+        assert again.answers(service.id)["1.1"].evidence == "Kept"
+        assert [r.number for r in again_rounds(again, service.id)] == [1]
+    finally:
+        again.close()
+
+
 def test_a_store_at_an_unknown_revision_is_refused(store_url: str) -> None:
     first = Store(store_url)
     with first.engine.begin() as conn:
@@ -520,7 +563,7 @@ def test_a_store_made_before_alembic_by_a_newer_schema_is_refused(store_url: str
         conn.execute(sa.text("UPDATE meta SET value = '9' WHERE key = 'schema_version'"))
     first.close()
     with pytest.raises(
-        StoreError, match="newer version of Online Lives \\(store schema 9, this version understands 4\\)"
+        StoreError, match="newer version of Online Lives \\(store schema 9, this version understands 5\\)"
     ):
         Store(store_url)
 
@@ -550,7 +593,13 @@ def test_the_migrations_ship_in_the_package() -> None:
     from course import settings
 
     folder = resources.files("course") / "migrations"
-    for name in ("env.py", "script.py.mako", "versions/0001_baseline.py", "versions/0002_workshops.py"):
+    for name in (
+        "env.py",
+        "script.py.mako",
+        "versions/0001_baseline.py",
+        "versions/0002_workshops.py",
+        "versions/0003_plans.py",
+    ):
         assert (folder / name).is_file(), name
     pyproject = tomllib.loads((settings.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     setuptools = pyproject["tool"]["setuptools"]

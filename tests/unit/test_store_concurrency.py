@@ -200,7 +200,7 @@ def check_new_store(url: str, backend: str) -> None:
             assert conn.execute(sa.text("SELECT key, value FROM meta")).all() == [
                 ("schema_version", str(SCHEMA_VERSION))
             ]
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
             assert set(sa.inspect(conn).get_table_names()) == set(metadata.tables) | {"alembic_version"}
             if backend == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
