@@ -16,7 +16,8 @@ from typing import Any
 import jsonschema
 
 from course.content import Planner, load_schema
-from course.scoring import Answer, check_score, flags_for
+from course.privacy import redact as redact_text
+from course.scoring import MAX_TEXT, Answer, check_score, flags_for
 from course.store import Service, clean_service_name, now
 
 FORMAT = "online-lives-assessment"
@@ -37,8 +38,17 @@ CSV_COLUMNS = (
 )
 
 
-def assessment_dict(planner: Planner, service: Service, answers: dict[str, Answer]) -> dict[str, Any]:
-    """The whole assessment as plain data: every statement, answered or not."""
+def _free_text(text: str, redact: bool) -> str:
+    """Evidence or a QA note as exported: with probable personal data replaced by labels when
+    `redact` is set (cut to the longest text an import accepts, as labels can be longer)."""
+    return redact_text(text)[:MAX_TEXT] if redact else text
+
+
+def assessment_dict(
+    planner: Planner, service: Service, answers: dict[str, Answer], redact: bool = False
+) -> dict[str, Any]:
+    """The whole assessment as plain data: every statement, answered or not. With `redact`,
+    evidence and QA notes have probable personal data replaced by labels ("[name removed]")."""
     rows = []
     for section in planner.sections:
         for statement in section.statements:
@@ -49,9 +59,9 @@ def assessment_dict(planner: Planner, service: Service, answers: dict[str, Answe
                     "section": section.title,
                     "statement": statement.text,
                     "score": answer.score,
-                    "evidence": answer.evidence,
+                    "evidence": _free_text(answer.evidence, redact),
                     "qa_score": answer.qa_score,
-                    "qa_note": answer.qa_note,
+                    "qa_note": _free_text(answer.qa_note, redact),
                     "updated_at": answer.updated_at,
                 }
             )
@@ -65,8 +75,9 @@ def assessment_dict(planner: Planner, service: Service, answers: dict[str, Answe
     }
 
 
-def to_json(planner: Planner, service: Service, answers: dict[str, Answer]) -> str:
-    return json.dumps(assessment_dict(planner, service, answers), indent=2, ensure_ascii=False) + "\n"
+def to_json(planner: Planner, service: Service, answers: dict[str, Answer], redact: bool = False) -> str:
+    """The JSON export (also the file uploaded to resume); `redact` as in `assessment_dict`."""
+    return json.dumps(assessment_dict(planner, service, answers, redact), indent=2, ensure_ascii=False) + "\n"
 
 
 def _csv_safe(value: object) -> str:
@@ -77,7 +88,8 @@ def _csv_safe(value: object) -> str:
     return text
 
 
-def to_csv(planner: Planner, service: Service, answers: dict[str, Answer]) -> str:
+def to_csv(planner: Planner, service: Service, answers: dict[str, Answer], redact: bool = False) -> str:
+    """The CSV export, one row per statement; `redact` as in `assessment_dict`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -91,9 +103,9 @@ def to_csv(planner: Planner, service: Service, answers: dict[str, Answer]) -> st
                     _csv_safe(statement.text),
                     "" if answer.score is None else answer.score,
                     "" if answer.score is None else _csv_safe(planner.descriptor(answer.score)),
-                    _csv_safe(answer.evidence),
+                    _csv_safe(_free_text(answer.evidence, redact)),
                     "" if answer.qa_score is None else answer.qa_score,
-                    _csv_safe(answer.qa_note),
+                    _csv_safe(_free_text(answer.qa_note, redact)),
                     _csv_safe(" ".join(f.message for f in flags_for(answer))),
                     answer.updated_at or "",
                 ]

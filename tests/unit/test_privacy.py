@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.privacy import find_personal_data, warning_for
+from course.privacy import REDACTED_LABELS, find_personal_data, redact, warning_for
 
 EMAIL = "an email address"
 PHONE = "a UK phone number"
@@ -22,6 +22,10 @@ EXAMPLES: list[tuple[str, list[str], list[str]]] = [
     ("01214960000", [PHONE], ["01214960000"]),
     ("Her mum's number is 07700 900123.", [PHONE], ["07700 900123"]),
     ("ring 0300 123 4567", [PHONE], ["0300 123 4567"]),
+    ("07700-900-123", [PHONE], ["07700-900-123"]),
+    ("(0121) 496 0000", [PHONE], ["(0121) 496 0000"]),
+    ("+44 (0)7700 900123", [PHONE], ["+44 (0)7700 900123"]),
+    ("tel 07700 900 123.", [PHONE], ["07700 900 123"]),
     # email addresses
     ("jo.bloggs@example.org", [EMAIL], ["jo.bloggs@example.org"]),
     ("Contact: a+b@mail.example.co.uk today", [EMAIL], ["a+b@mail.example.co.uk"]),
@@ -38,6 +42,10 @@ EXAMPLES: list[tuple[str, list[str], list[str]]] = [
     ("date of birth 1-3-2009", [DOB], ["date of birth 1-3-2009"]),
     ("born on 4th May 2011", [DOB], ["born on 4th May 2011"]),
     ("Born 21 September 2010", [DOB], ["Born 21 September 2010"]),
+    ("date of birth is 2010-03-12", [DOB], ["date of birth is 2010-03-12"]),
+    ("born on the 4th of May 2011", [DOB], ["born on the 4th of May 2011"]),
+    ("born May 4, 2011", [DOB], ["born May 4, 2011"]),
+    ("dob 12/3/10", [DOB], ["dob 12/3/10"]),
     # names
     ("a girl called Courtney", [NAME], ["called Courtney"]),
     ("Mr Smith", [NAME], ["Mr Smith"]),
@@ -46,6 +54,12 @@ EXAMPLES: list[tuple[str, list[str], list[str]]] = [
     ("known as Jay Brown", [NAME], ["known as Jay Brown"]),
     ("her name is Amira", [NAME], ["name is Amira"]),
     ("a boy named Tyler", [NAME], ["named Tyler"]),
+    ("Mrs Jade Smith rang", [NAME], ["Mrs Jade Smith"]),
+    ("Called Jade Smith at school", [NAME], ["Called Jade Smith"]),  # the cue at the start of a sentence
+    ("her brother, known as Jay O'Brien", [NAME], ["known as Jay O'Brien"]),
+    ("Mr McDonald-Reid", [NAME], ["Mr McDonald-Reid"]),
+    ("a girl called Zoë", [NAME], ["called Zoë"]),
+    ("she calls herself Skye", [NAME], ["calls herself Skye"]),
     # several at once, in order of position
     (
         "Mr Smith, 07700 900123, smith@example.com, DY1 1HF",
@@ -73,6 +87,14 @@ EXAMPLES: list[tuple[str, list[str], list[str]]] = [
     ("@CEOP on social media", [], []),
     ("ISBN 978-0-19-852663-6", [], []),
     ("1,200 cases; 35% online", [], []),
+    ("We called Monday's meeting early", [], []),  # a day is not a name
+    ("figures for 2023-24: 120 referrals", [], []),
+    ("Referred on 01/02/2023", [], []),  # a date with no birth cue
+    ("we called them back", [], []),
+    ("reference 0123-45", [], []),  # too few digits for a phone
+    ("Data sharing agreed in March 2019", [], []),
+    # an email holding a phone number is one email
+    ("07700900123@example.com", [EMAIL, PHONE], ["07700900123@example.com", "07700900123"]),
     ("", [], []),
 ]
 
@@ -155,3 +177,56 @@ def test_the_case_warning_is_given_only_when_something_is_found() -> None:
 def test_an_unknown_kind_of_text_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown kind of text"):
         warning_for("anything", about="diary")
+
+
+# --- redact -------------------------------------------------------------------------------
+
+REDACTIONS: list[tuple[str, str]] = [
+    ("call 07700 900123 now", "call [phone number removed] now"),
+    ("+44 (0)7700 900123", "[phone number removed]"),
+    ("write to jo.bloggs@example.org.", "write to [email removed]."),
+    ("lives at DY1 1HF", "lives at [postcode removed]"),
+    ("DOB 12/03/2010, in Y7", "[date of birth removed], in Y7"),
+    ("a girl called Jade Smith said", "a girl called [name removed] said"),
+    ("Mrs Patel came in", "Mrs [name removed] came in"),
+    ("Mrs. Patel came in", "Mrs. [name removed] came in"),
+    ("her name is Amira", "her name is [name removed]"),
+    ("known as Jay O'Brien", "known as [name removed]"),
+    (
+        "Mr Smith, 07700 900123, smith@example.com, DY1 1HF",
+        "Mr [name removed], [phone number removed], [email removed], [postcode removed]",
+    ),
+    ("07700900123@example.com", "[email removed]"),  # overlapping findings: one label
+    ("All staff trained in 2023; 35% of referrals online", "All staff trained in 2023; 35% of referrals online"),
+    ("called the MASH", "called the MASH"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "redacted"), REDACTIONS, ids=[r[0][:40] or "empty" for r in REDACTIONS])
+def test_redact(text: str, redacted: str) -> None:
+    assert redact(text) == redacted
+
+
+@pytest.mark.parametrize(("text", "kinds", "spans"), EXAMPLES, ids=[e[0][:40] or "empty" for e in EXAMPLES])
+def test_redacted_text_has_nothing_left_to_find(text: str, kinds: list[str], spans: list[str]) -> None:
+    result = redact(text)
+    assert find_personal_data(result) == []
+    for span in spans:
+        assert span not in result
+    if kinds:
+        assert any(label in result for label in REDACTED_LABELS.values())
+    else:
+        assert result == text
+
+
+def test_every_kind_has_a_label() -> None:
+    assert set(REDACTED_LABELS) == {EMAIL, PHONE, POSTCODE, DOB, NAME}
+    assert all(label.startswith("[") and label.endswith(" removed]") for label in REDACTED_LABELS.values())
+
+
+def test_the_cue_of_a_name_is_reported() -> None:
+    (finding,) = find_personal_data("a boy called Tyler Jones")
+    assert "a boy called Tyler Jones"[finding.start : finding.start + finding.cue] == "called "
+    (finding,) = find_personal_data("phone 07700 900123")
+    assert finding.cue == 0
