@@ -38,10 +38,21 @@ class Module:
 
 
 @dataclass(frozen=True)
+class CertificateRules:
+    """The pass marks for the completion certificate, as fractions above 0 and at most 1:
+    `quiz_pass_mark` for a quiz round's mean mark, `case_pass_mark` for a graded case's
+    score out of its points."""
+
+    quiz_pass_mark: float
+    case_pass_mark: float
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
     modules: tuple[Module, ...]
+    certificate: CertificateRules
 
     def module(self, module_id: str) -> Module:
         return by_id(self.modules, module_id, "course module")
@@ -87,7 +98,9 @@ def load_course(path: Path | None = None) -> Course:
     missing = set(sections) - {m.id for m in modules if m.kind == "section"}
     if missing:
         raise ContentError(path, None, f"the course plan leaves out planner sections {sorted(missing)}")
-    return Course(data["id"], data["title"], modules)
+    rules = data["certificate"]
+    certificate = CertificateRules(float(rules["quiz_pass_mark"]), float(rules["case_pass_mark"]))
+    return Course(data["id"], data["title"], modules, certificate)
 
 
 @cache

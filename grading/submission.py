@@ -25,12 +25,11 @@ from nbformat.notebooknode import NotebookNode
 
 from course import settings
 from course.cases import Case, case_bank
+from course.learners import MAX_LEARNER_ID, clean_learner_id, learner_from_environment  # noqa: F401 (shared rules)
 from grading.build import course_lock, ensure_release
 from grading.notebooks import answer_cell_id, answer_source, notebook_text, quote_markdown
 
-MAX_LEARNER_ID = 64
 MAX_WRITTEN_ANSWER = 20_000  # characters in one written answer
-_LEARNER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 METADATA_KEY = "online_lives"
 
@@ -55,39 +54,6 @@ class Feedback:
     html: str
     submitted_at: str | None
     filename: str
-
-
-def clean_learner_id(raw: object) -> str:
-    """A learner id fit to name nbgrader's folders; ValueError with a plain message if not."""
-    if not isinstance(raw, str):
-        raise ValueError("Your learner id must be text.")
-    cleaned = raw.strip()
-    if not cleaned:
-        raise ValueError("Type your learner id: the one your course organiser gave you.")
-    if len(cleaned) > MAX_LEARNER_ID:
-        raise ValueError(f"A learner id can be at most {MAX_LEARNER_ID} characters.")
-    if not _LEARNER_ID.match(cleaned):
-        raise ValueError(
-            "A learner id can use only letters, digits, dots, dashes and underscores, "
-            "and must start with a letter or digit (for example: jsmith or staff-0042)."
-        )
-    return cleaned
-
-
-BINDER_VARIABLES = ("BINDER_LAUNCH_HOST", "BINDER_REQUEST", "BINDER_REPO_URL")
-
-
-def learner_from_environment() -> str | None:
-    """The learner id a hub provides (JupyterHub sets JUPYTERHUB_USER), if it is usable.
-
-    Binder runs on JupyterHub too, but its user names are made up for each launch and mean
-    nothing to an assessor: there, learners type their own id."""
-    if any(os.environ.get(name) for name in BINDER_VARIABLES):
-        return None
-    try:
-        return clean_learner_id(os.environ.get("JUPYTERHUB_USER", ""))
-    except ValueError:
-        return None
 
 
 def now_timestamp() -> str:
