@@ -52,7 +52,7 @@ def _export(args: argparse.Namespace) -> int:
         print(f"No service called {args.service!r} in the store. Services: {names}.", file=sys.stderr)
         return 1
     answers = store.answers(service.id)
-    text = (to_csv if args.format == "csv" else to_json)(planner(), service, answers)
+    text = (to_csv if args.format == "csv" else to_json)(planner(), service, answers, redact=args.redact)
     if args.output:
         newline = "" if args.format == "csv" else None
         Path(args.output).write_text(text, encoding="utf-8", newline=newline)
@@ -212,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--service", required=True, help="the service's name")
     export.add_argument("--format", choices=("csv", "json"), default="json")
     export.add_argument("--output", "-o", help="file to write (default: standard output)")
+    export.add_argument(
+        "--redact", action="store_true", help="replace probable personal data in evidence and QA notes with labels"
+    )
     export.set_defaults(func=_export)
 
     stats = sub.add_parser("quiz-stats", help="item analysis of every stored four Cs quiz answer")
@@ -224,6 +227,34 @@ def build_parser() -> argparse.ArgumentParser:
     services.set_defaults(func=_services)
 
     _add_workshop_parser(sub)
+
+    from course.datalog import add_parser as add_data_log_parser
+
+    add_data_log_parser(sub)
+
+    from course.area import add_parser as add_area_parser
+
+    add_area_parser(sub)
+
+    from course.qa import add_qa_sample_parser
+
+    add_qa_sample_parser(sub)
+
+    from course.report import add_parser as add_report_parser
+
+    add_report_parser(sub)
+
+    from course.rounds import add_parser as add_round_parser
+
+    add_round_parser(sub)
+
+    from course.actions import add_parser as add_action_plan_parser
+
+    add_action_plan_parser(sub)
+
+    from course.certificates import add_parser as add_certificate_parser
+
+    add_certificate_parser(sub)
 
     # The assessor's commands live with the nbgrader side (`grading` uses `course`; this is
     # the one place `course` reaches into `grading`, and only to register its commands).

@@ -56,6 +56,7 @@ class Statement:
     id: str
     text: str
     section_id: str
+    revised: str | None = None  # the planner version in which the wording last changed, if given
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,13 @@ class Planner:
 
     def descriptor(self, level: int) -> str:
         return self.scale[level].descriptor
+
+
+def version_key(version: str) -> tuple[tuple[int, object], ...]:
+    """A planner version as something to compare: "2017.1" < "2017.2" < "2027.1" (numbers compare
+    as numbers, any other part as text)."""
+    parts = [p for p in version.replace("-", ".").split(".") if p]
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
 # --- YAML with line numbers -------------------------------------------------------------
@@ -225,7 +233,9 @@ def load_planner(path: Path | None = None) -> Planner:
     source = data["source"]
     sections = []
     for raw in data["sections"]:
-        statements = tuple(Statement(s["id"], s["text"].strip(), raw["id"]) for s in raw["statements"])
+        statements = tuple(
+            Statement(s["id"], s["text"].strip(), raw["id"], s.get("revised")) for s in raw["statements"]
+        )
         sections.append(
             Section(
                 id=raw["id"],
@@ -293,6 +303,14 @@ def _check_planner(path: Path, data: dict[str, Any], node: yaml.Node | None) -> 
             if sid in seen_statements:
                 raise ContentError(path, line, f"statement id {sid!r} is used twice")
             seen_statements.add(sid)
+            revised = statement.get("revised")
+            if revised is not None and version_key(revised) > version_key(data["version"]):
+                raise ContentError(
+                    path,
+                    _node_line(node, [*where, "statements", j, "revised"]),
+                    f"statement {sid!r} says it was revised in version {revised!r}, "
+                    f"newer than the planner's version {data['version']!r}",
+                )
             expected = f"{section['number']}.{j + 1}"
             if sid != expected:
                 raise ContentError(
@@ -321,11 +339,16 @@ def check_content(modules_dir: Path | None = None) -> list[str]:
             problems.append(f"section {section.id!r}: page {section.notebook} is missing from {modules_dir.name}/")
     # The other content files, each checked against its own schema (imported here: they
     # build on the planner).
+    from course.actions import load_next_steps
+    from course.area import load_area_guide
     from course.cases import load_cases
+    from course.datalog import load_synthetic, load_trend_lesson
     from course.lessons import introduction, load_course, load_help
+    from course.qa import load_qa_guide
     from course.quiz import load_item_bank
 
-    for loader in (load_course, load_item_bank, introduction, load_help, load_cases):
+    loaders = (load_course, load_item_bank, introduction, load_help, load_cases, load_area_guide, load_qa_guide)
+    for loader in (*loaders, load_next_steps, load_trend_lesson, load_synthetic):
         try:
             loader()
         except ContentError as exc:

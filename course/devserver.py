@@ -98,8 +98,14 @@ def kernel_processes(server: CourseServer) -> list:
     """The kernel processes the server has started (psutil.Process objects)."""
     import psutil  # a test dependency: only tests and benchmarks start servers this way
 
+    def is_kernel(p: psutil.Process) -> bool:
+        try:
+            return "ipykernel_launcher" in " ".join(p.cmdline())
+        except psutil.Error:  # it ended (or is a zombie) since children() listed it
+            return False
+
     children = psutil.Process(server.process.pid).children(recursive=True)
-    return [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+    return [p for p in children if is_kernel(p)]
 
 
 def _wait_for_quiet_kernels(server: CourseServer, expected: int, deadline: float) -> None:

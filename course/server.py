@@ -40,7 +40,8 @@ def voila_arguments(
     - idle-kernel culling, because Voila 0.5 never shuts a kernel down when a tab closes
       (its shutdown request fails the xsrf check, voila issue 1458);
     - the nbgrader and notebook front-end extensions left out of the pages;
-    - tracebacks hidden from the people using the pages.
+    - tracebacks hidden from the people using the pages;
+    - a generous wait for each cell's output, so a busy machine never drops a page's widgets.
     """
     args = [
         str(modules_dir or settings.MODULES_DIR),
@@ -51,6 +52,10 @@ def voila_arguments(
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_seconds}",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
+        # nbclient waits only 4 s for a cell's output after the kernel says it has run it,
+        # then logs "Timeout waiting for IOPub output" and goes on WITHOUT the output: on a
+        # busy machine a preheated page then comes up blank. Wait up to a minute instead.
+        "--VoilaExecutor.iopub_timeout=60",
     ]
     if pool_size > 0:
         # Refill a used pool 5 s later rather than Voila's 1 s, so that the new kernel does

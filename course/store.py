@@ -597,13 +597,16 @@ class Store:
         bank_version: str,
         service_id: int | None = None,
         seed: int | None = None,
+        learner: str | None = None,
     ) -> str:
-        """Record a new round of quiz items as shown; returns its id."""
+        """Record a new round of quiz items as shown, with the learner answering when the page
+        knows one; returns its id."""
         round_id = str(uuid.uuid4())
         values = {
             "context": context,
             "service_id": service_id,
             "seed": seed,
+            "learner": learner,
             "item_ids": " ".join(item_ids),
             "bank_version": bank_version,
             "started_at": now(),

@@ -20,11 +20,14 @@ from course.settings import skip_iri_grammar
 skip_iri_grammar()
 
 _PAGES = {
+    "AreaPage": "widgets.area_page",
     "CasePage": "widgets.case_page",
+    "CertificatePage": "widgets.certificate_page",
     "HelpPage": "widgets.help_page",
     "HomePage": "widgets.home",
     "IntroductionPage": "widgets.introduction",
     "ProfilePage": "widgets.profile",
+    "QAPage": "widgets.qa_page",
     "QuizPage": "widgets.quiz_page",
     "SectionPage": "widgets.section",
     "WorkshopDashboard": "widgets.workshop_dashboard",

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 import ipywidgets as ipw
 
 from course.cases import Case, Criterion, FreeText, Question, case_bank
+from course.learners import requested_learner
 from course.lessons import course
 from course.privacy import warning_for
 from course.scoring import MAX_TEXT
@@ -39,6 +40,7 @@ from widgets.common import (
     style,
 )
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
+from widgets.module_complete import ModuleComplete
 from widgets.workshop_join import TextShare, WorkshopJoin, revealed_html
 
 CASES_PAGE = "case-studies.ipynb"
@@ -315,6 +317,7 @@ class CaseExercise(ipw.VBox):
         self.case = case
         self.workshop = workshop  # a live workshop: choices are pooled with the room as they are made
         self.learner: str | None = None
+        self.on_learner: Callable[[str | None], None] | None = None  # told of each change (the page's links)
         bank = case_bank()
         text = paragraphs(case.text)
         if case.origin == "seed":
@@ -450,6 +453,8 @@ class CaseExercise(ipw.VBox):
                 f"Your answers are saved as you go: you can close this page and come back.{restored}</p>"
             )
         self._refresh_feedback()
+        if self.on_learner is not None:
+            self.on_learner(learner)
 
     # --- saving ----------------------------------------------------------------------------------
 
@@ -606,6 +611,8 @@ class CasePage(ipw.VBox):
         self.workshop = WorkshopJoin()
         self.workshop.observe(self._on_workshop, names="participant_id")
         self._learner: str | None = None
+        self.completion = ModuleComplete(CASES_MODULE)
+        self.completion.observe(self._on_learner, names="learner")
         self._title = ipw.HTML(f"<h1>{esc(self.module.title)}</h1>")
         self._facilitator = FacilitatorNotes(self.module)
         self._notice = ipw.HTML()
@@ -621,6 +628,7 @@ class CasePage(ipw.VBox):
                 self._notice,
                 self._body,
                 ipw.HTML(key_points_html(self.module)),
+                self.completion,
             ]
         )
         self.add_class("ol-page")
@@ -631,17 +639,23 @@ class CasePage(ipw.VBox):
         query = request_query()
         self._facilitator.show_for(is_trainer_view(query))
         self.service = resolve_service(query)
-        self._nav.value = nav_html(self.service, CASES_PAGE)
-        from_hub = submission.learner_from_environment()
-        learner = from_hub or query.get("learner")
-        self.show_case(query.get("case"), learner, fixed=from_hub is not None)
+        learner, from_hub = requested_learner(query)
+        self.show_case(query.get("case"), learner, fixed=from_hub)
+        if self.exercise is None:
+            self.completion.start(query)
+        self._on_workshop({})
         self.workshop.resume(query.get("participant"))
 
     def _participant(self) -> str | None:
         return self.workshop.participant_id or None
 
+    def _on_learner(self, _change: dict) -> None:
+        if self.completion.learner:
+            self._learner = self.completion.learner
+        self._on_workshop({})
+
     def _on_workshop(self, _change: dict) -> None:
-        self._nav.value = nav_html(self.service, CASES_PAGE, self._participant())
+        self._nav.value = nav_html(self.service, CASES_PAGE, self._participant(), self._learner)
         if self.exercise is None:
             self._body.children = [ipw.HTML(case_list_html(self.service, self._learner, self._participant()))]
         else:
@@ -649,10 +663,11 @@ class CasePage(ipw.VBox):
 
     def _exercise_notice(self, case: Case) -> str:
         kind = "a fictional case written for this course" if case.fictional else "a case from the planner"
+        every_case = esc(page_link(CASES_PAGE, self.service, self._participant(), self._learner))
         return (
             f'<p class="ol-status">This is {kind}. It exercises the planner sections '
             f"{esc(_section_titles(case))}. "
-            f'<a href="{esc(page_link(CASES_PAGE, self.service, self._participant()))}">All case studies</a></p>'
+            f'<a href="{every_case}">All case studies</a></p>'
         )
 
     def show_case(self, case_id: str | None, learner: str | None = None, fixed: bool = False) -> None:
@@ -669,11 +684,16 @@ class CasePage(ipw.VBox):
                 else ""
             )
             self._learner = _usable(learner)
+            self.completion.ask_for_learner(True)
             self._body.children = [ipw.HTML(case_list_html(self.service, self._learner, self._participant()))]
             return
         self._title.value = f"<h1>Case {case.number}: {esc(case.title)}</h1>"
+        self._learner = _usable(learner)
         self._notice.value = self._exercise_notice(case)
         self.exercise = CaseExercise(case, workshop=self.workshop)
+        # The exercise asks for the learner id; the completion box at the end follows it.
+        self.completion.ask_for_learner(False)
+        self.exercise.on_learner = self.completion.follow
         self._body.children = [self.exercise]
         if learner:
             self.exercise.use_learner(learner, fixed=fixed)

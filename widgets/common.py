@@ -51,13 +51,18 @@ def request_query() -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(query or "").items() if values}
 
 
-def page_link(page: str, service: Service | None, participant: str | None = None, **extra: str) -> str:
-    """A relative link to another page of the course, carrying the chosen service and, in a
-    live workshop, the participant id (so the person stays joined from page to page)."""
+def page_link(
+    page: str, service: Service | None, participant: str | None = None, learner: str | None = None, **extra: str
+) -> str:
+    """A relative link to another page of the course, carrying the chosen service, the
+    learner id (typed once, for module completions and the certificate) and, in a live
+    workshop, the participant id (so the person stays joined from page to page)."""
     query: dict[str, str] = {}
     if service:
         query["service"] = service.slug
     query.update({key: value for key, value in extra.items() if value})
+    if learner:
+        query["learner"] = learner
     if participant:
         query["participant"] = participant
     return f"{page}?{urlencode(query)}" if query else page
@@ -74,12 +79,16 @@ def paragraphs(text: str) -> str:
     return "".join(f"<p>{esc(p)}</p>" for p in parts)
 
 
-def download_link(text: str, filename: str, mime: str, label: str, css_class: str = "ol-download") -> str:
-    """An <a download> link holding `text` as a data URI: works in Voila and on Binder."""
-    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+def download_link(text: str | bytes, filename: str, mime: str, label: str, css_class: str = "ol-download") -> str:
+    """An <a download> link holding `text` (or bytes, such as a PDF) as a data URI: works in
+    Voila and on Binder."""
+    if isinstance(text, bytes):
+        payload, charset = base64.b64encode(text).decode("ascii"), ""
+    else:
+        payload, charset = base64.b64encode(text.encode("utf-8")).decode("ascii"), ";charset=utf-8"
     return (
         f'<a class="{css_class}" download="{esc(filename)}" '
-        f'href="data:{mime};charset=utf-8;base64,{payload}">{esc(label)}</a>'
+        f'href="data:{mime}{charset};base64,{payload}">{esc(label)}</a>'
     )
 
 
@@ -95,7 +104,7 @@ PAGE_CSS = """
 .ol-page a:focus, .ol-page button:focus, .ol-page input:focus, .ol-page textarea:focus,
 .ol-page select:focus { outline: 3px solid #0b0c0c !important; outline-offset: 2px !important; }
 .ol-nav { border-bottom: 1px solid #b1b4b6; padding: 0.5rem 0; margin-bottom: 0.5rem; }
-.ol-nav a { margin-right: 1.25rem; }
+.ol-nav a, .ol-nav strong { margin-right: 1.25rem; display: inline-block; }
 .ol-quote { border-left: 4px solid #505a5f; padding-left: 1rem; font-style: italic; }
 .ol-credit { font-size: 0.9rem; color: #3d3d3d; }
 .ol-statement { border-top: 2px solid #b1b4b6; padding-top: 0.5rem; margin-top: 1rem; }
@@ -134,7 +143,7 @@ def style() -> ipw.HTML:
     return ipw.HTML(PAGE_CSS)
 
 
-def nav_html(service: Service | None, current: str, participant: str | None = None) -> str:
+def nav_html(service: Service | None, current: str, participant: str | None = None, learner: str | None = None) -> str:
     """The navigation bar: course home, every module in course order, sources of help."""
     sections = {s.notebook: s for s in course_planner().sections}
     links = [(HOME_PAGE, "Course home")]
@@ -148,7 +157,7 @@ def nav_html(service: Service | None, current: str, participant: str | None = No
         if page == current:
             items.append(f'<strong aria-current="page">{esc(label)}</strong>')
         else:
-            items.append(f'<a href="{esc(page_link(page, service, participant))}">{esc(label)}</a>')
+            items.append(f'<a href="{esc(page_link(page, service, participant, learner))}">{esc(label)}</a>')
     who = (
         f"Assessing: <strong>{esc(service.name)}</strong>"
         if service

@@ -11,6 +11,7 @@ from course.lessons import course, introduction
 from course.store import Service
 from widgets.common import credit_html, esc, nav_html, request_query, resolve_service, style
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
+from widgets.module_complete import ModuleComplete
 from widgets.quiz_page import categories_html
 from widgets.workshop_join import WorkshopJoin
 
@@ -86,6 +87,8 @@ class IntroductionPage(ipw.VBox):
         self._facilitator = FacilitatorNotes(self.module)
         self.workshop = WorkshopJoin()
         self.workshop.observe(self._on_workshop, names="participant_id")
+        self.completion = ModuleComplete(INTRO_MODULE)
+        self.completion.observe(self._on_workshop, names="learner")
         super().__init__(
             [
                 style(),
@@ -95,6 +98,7 @@ class IntroductionPage(ipw.VBox):
                 self._facilitator,
                 ipw.HTML(introduction_html(introduction())),
                 ipw.HTML(key_points_html(self.module)),
+                self.completion,
                 ipw.HTML(credit_html()),
             ]
         )
@@ -105,8 +109,10 @@ class IntroductionPage(ipw.VBox):
         query = request_query()
         self._facilitator.show_for(is_trainer_view(query))
         self.service = resolve_service(query)
-        self._nav.value = nav_html(self.service, INTRO_PAGE)
+        self.completion.start(query)
+        self._on_workshop({})
         self.workshop.resume(query.get("participant"))
 
-    def _on_workshop(self, change: dict) -> None:
-        self._nav.value = nav_html(self.service, INTRO_PAGE, change["new"])
+    def _on_workshop(self, _change: dict) -> None:
+        participant = self.workshop.participant_id or None
+        self._nav.value = nav_html(self.service, INTRO_PAGE, participant, self.completion.learner or None)

@@ -8,8 +8,9 @@ import ipywidgets as ipw
 
 from course.exports import to_csv, to_json
 from course.lessons import course
-from course.scoring import action_plan, flags_for, summarise, unanswered
+from course.scoring import flags_for, summarise
 from course.store import Service
+from widgets.action_plan import ActionPlanEditor
 from widgets.common import (
     PROFILE_PAGE,
     course_planner,
@@ -25,6 +26,9 @@ from widgets.common import (
 )
 from widgets.figures import RadarChart
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
+from widgets.module_complete import ModuleComplete
+from widgets.report_panel import ReportPanel
+from widgets.rounds_panel import RoundsPanel
 from widgets.workshop_join import WorkshopJoin
 
 
@@ -46,14 +50,27 @@ class ProfilePage(ipw.VBox):
         self._nav = ipw.HTML(nav_html(None, PROFILE_PAGE))
         self.workshop = WorkshopJoin()
         self.workshop.observe(self._on_workshop, names="participant_id")
+        self.completion = ModuleComplete("profile")
+        self.completion.observe(self._on_learner, names="learner")
         self._title = ipw.HTML("<h1>Profile and action plan</h1>")
         self._facilitator = FacilitatorNotes(self.module)
         self._chart = RadarChart(planner, summarise(planner, {}))
         self._sections = ipw.HTML()
+        self._rounds = RoundsPanel(on_change=lambda: self.refresh())  # rounds over time (course/rounds.py)
         self._plan = ipw.HTML()
+        self._actions = ActionPlanEditor()  # the action plan, edited and saved in place (course/actions.py)
         self._flags = ipw.HTML()
         self._table = ipw.HTML()
         self._downloads = ipw.HTML()
+        self._redact = ipw.Checkbox(  # downloads with course.privacy.redact applied
+            value=False,
+            description="Remove probable personal data from downloads",
+            indent=False,
+            layout=ipw.Layout(width="auto"),
+        )
+        self._redact.observe(lambda _change: self.refresh(), names="value")
+        self._download_links = ipw.HTML()
+        self._report = ReportPanel()  # the report for the board (course/report.py)
         self._refresh = ipw.Button(description="Refresh", tooltip="Read the latest answers from the store")
         self._refresh.on_click(lambda _b: self.refresh())
         super().__init__(
@@ -73,11 +90,18 @@ class ProfilePage(ipw.VBox):
                 ),
                 self._chart,
                 self._sections,
+                self._rounds,
                 self._plan,
+                self._actions,
                 self._flags,
                 self._table,
                 self._downloads,
+                self._redact,
+                self._download_links,
+                self._actions.downloads,
+                self._report,
                 ipw.HTML(key_points_html(self.module)),
+                self.completion,
                 ipw.HTML(credit_html()),
             ]
         )
@@ -89,8 +113,13 @@ class ProfilePage(ipw.VBox):
         query = request_query()
         self._facilitator.show_for(is_trainer_view(query))
         self.service = resolve_service(query)
+        self.completion.start(query)
         if not self.workshop.resume(query.get("participant")):  # joining refreshes the page itself
             self.refresh()
+
+    def _on_learner(self, _change: dict) -> None:
+        participant = self.workshop.participant_id or None
+        self._nav.value = nav_html(self.service, PROFILE_PAGE, participant, self.completion.learner or None)
 
     def _on_workshop(self, _change: dict) -> None:
         self.refresh()
@@ -105,11 +134,12 @@ class ProfilePage(ipw.VBox):
         answers = store().answers(service.id) if service else {}
         summaries = summarise(planner, answers)
         participant = self.workshop.participant_id or None
-        self._nav.value = nav_html(service, PROFILE_PAGE, participant)
+        self._nav.value = nav_html(service, PROFILE_PAGE, participant, self.completion.learner or None)
         self._title.value = (
             f"<h1>Profile and action plan: {esc(service.name)}</h1>" if service else "<h1>Profile and action plan</h1>"
         )
         self._chart.show(summaries)
+        self._rounds.show(service)
 
         rows = "".join(
             f"<tr><td>{section.number}. {esc(section.title)}</td><td>{s.answered} of {s.total}</td>"
@@ -127,29 +157,14 @@ class ProfilePage(ipw.VBox):
                 f'<a href="{esc(page_link("home.ipynb", None, participant))}">Choose or add your service on the '
                 "course home</a>.</p>"
             )
-            self._flags.value = self._table.value = self._downloads.value = ""
+            self._flags.value = self._table.value = self._downloads.value = self._download_links.value = ""
+            self._redact.layout.display = "none"
+            self._report.show(None)
+            self._actions.show(None)
             return
 
-        plan = action_plan(planner, answers)
-        missing = unanswered(planner, answers)
-        if plan:
-            items = "".join(
-                f"<li><strong>{esc(item.statement.id)}</strong> ({esc(item.section.title)}, scored {item.score}: "
-                f"{esc(planner.descriptor(item.score))}). {esc(item.statement.text)}</li>"
-                for item in plan
-            )
-            plan_html = (
-                "<h2>Action plan: where to act first</h2><p>Statements scored 0 to 2, lowest first.</p>"
-                f'<ol class="ol-action-plan">{items}</ol>'
-            )
-        else:
-            plan_html = "<h2>Action plan: where to act first</h2><p>No statement is scored below 3.</p>"
-        if missing:
-            plan_html += (
-                f"<p>{len(missing)} of {len(planner.statements)} statements are not scored yet: "
-                f"{esc(', '.join(s.id for s in missing))}.</p>"
-            )
-        self._plan.value = plan_html
+        self._plan.value = ""
+        self._actions.show(service, answers)  # suggestions, planned actions, the not-scored note
 
         flags = [f for s in planner.statements for f in flags_for(answers.get(s.id))]
         self._flags.value = "<h2>Flags</h2>" + (
@@ -188,18 +203,24 @@ class ProfilePage(ipw.VBox):
             "<h2>Download</h2><p>Keep a copy of your assessment, or move it to another computer. "
             "The JSON file can be uploaded on the course home to resume. The files hold "
             "everything typed into the evidence and QA boxes: store them as carefully as any "
-            "other service record.</p>"
-            + download_link(
-                to_json(planner, service, answers),
+            "other service record. Tick the box to replace probable personal data (names, phone numbers, "
+            "emails, postcodes, dates of birth) with labels such as “[name removed]”.</p>"
+        )
+        self._redact.layout.display = None
+        redact = self._redact.value is True
+        self._download_links.value = (
+            download_link(
+                to_json(planner, service, answers, redact=redact),
                 f"{stem}.json",
                 "application/json",
                 "Download my assessment (JSON)",
             )
             + download_link(
-                to_csv(planner, service, answers),
+                to_csv(planner, service, answers, redact=redact),
                 f"{stem}.csv",
                 "text/csv",
                 "Download as a spreadsheet (CSV)",
             )
             + f'<p><a href="{esc(page_link("home.ipynb", service, participant))}">Back to the course home</a></p>'
         )
+        self._report.show(service)

@@ -149,6 +149,7 @@ class QuizRound(ipw.VBox):
         self.workshop = workshop  # a live workshop: each checked answer is pooled with the room
         self.context = context
         self.service: Service | None = None
+        self.learner: str | None = None  # recorded on the rounds, for the certificate
         self._pool = tuple(items if items is not None else self.bank.items)
         self._size = min(size, len(self._pool))
         self._seed = seed
@@ -218,6 +219,18 @@ class QuizRound(ipw.VBox):
     def set_service(self, service: Service | None) -> None:
         self.service = service
 
+    def set_learner(self, learner: str | None) -> None:
+        """Record rounds under this learner id; a round already under way without one is
+        recorded under it too (the page learnt who was answering after the round began)."""
+        self.learner = learner or None
+        if self.learner and self._round_id is not None:
+            from course.certificates import claim_quiz_round
+
+            try:
+                claim_quiz_round(store(), self._round_id, self.learner)
+            except Exception:  # noqa: S110 - the next round is recorded under the learner anyway
+                pass
+
     def reseed(self, seed: int | None) -> None:
         """Start again from a given seed (a trainer's `?seed=` makes a round repeatable)."""
         self._seed = seed
@@ -281,6 +294,7 @@ class QuizRound(ipw.VBox):
                 self.bank.version,
                 service_id=self.service.id if self.service else None,
                 seed=self._round_seed,
+                learner=self.learner,
             )
         store().record_quiz_answer(self._round_id, item.id, chosen, result.score)
         if self.workshop is not None:  # after the page's own saving, which it never affects

@@ -9,6 +9,7 @@ from course.quiz import item_bank
 from course.store import Service
 from widgets.common import credit_html, esc, nav_html, request_query, resolve_service, style
 from widgets.lesson import FacilitatorNotes, is_trainer_view, key_points_html, lesson_header_html
+from widgets.module_complete import ModuleComplete
 from widgets.quiz import QuizRound
 from widgets.workshop_join import WorkshopJoin
 
@@ -41,6 +42,8 @@ class QuizPage(ipw.VBox):
         self.workshop = WorkshopJoin()
         self.workshop.observe(self._on_workshop, names="participant_id")
         self.quiz = QuizRound(QUIZ_MODULE, size=ROUND, workshop=self.workshop)
+        self.completion = ModuleComplete(QUIZ_MODULE)
+        self.completion.observe(self._on_learner, names="learner")
         bank = item_bank()
         super().__init__(
             [
@@ -58,6 +61,7 @@ class QuizPage(ipw.VBox):
                 ),
                 self.quiz,
                 ipw.HTML(key_points_html(self.module)),
+                self.completion,
                 ipw.HTML(f'<p class="ol-credit">{esc(bank.credit)}</p>' + credit_html()),
             ]
         )
@@ -69,10 +73,16 @@ class QuizPage(ipw.VBox):
         self._facilitator.show_for(is_trainer_view(query))
         self.service = resolve_service(query)
         self.quiz.set_service(self.service)
-        self._nav.value = nav_html(self.service, QUIZ_PAGE)
+        self.completion.start(query)
+        self._on_workshop({})
         if query.get("seed", "").isdigit():  # a repeatable round, for trainers and tests
             self.quiz.reseed(int(query["seed"]))
         self.workshop.resume(query.get("participant"))
 
-    def _on_workshop(self, change: dict) -> None:
-        self._nav.value = nav_html(self.service, QUIZ_PAGE, change["new"])
+    def _on_learner(self, _change: dict) -> None:
+        self.quiz.set_learner(self.completion.learner or None)
+        self._on_workshop({})
+
+    def _on_workshop(self, _change: dict) -> None:
+        participant = self.workshop.participant_id or None
+        self._nav.value = nav_html(self.service, QUIZ_PAGE, participant, self.completion.learner or None)

@@ -10,6 +10,7 @@ import ipywidgets as ipw
 
 from course.content import Planner, Statement
 from course.privacy import warning_for
+from course.rounds import CARRIED_NOTE, QA_CLEARED_NOTE
 from course.scoring import MAX_TEXT, Answer, flags_for
 from widgets.autosave import Debouncer
 from widgets.common import esc
@@ -17,14 +18,24 @@ from widgets.common import esc
 NOT_CHECKED = -1  # the QA dropdown's "not checked yet"; the store keeps None
 
 Saver = Callable[[str, str, object], None]  # (statement_id, field, value)
+Confirmer = Callable[[str], None]  # (statement_id): keep a carried-forward answer as it is
 
 
 class StatementRow(ipw.VBox):
     """Widgets for one statement. Every change is saved through `saver` at once; typing
     is debounced (see `Debouncer`)."""
 
-    def __init__(self, statement: Statement, planner: Planner, saver: Saver, on_change: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        statement: Statement,
+        planner: Planner,
+        saver: Saver,
+        on_change: Callable[[], None],
+        confirmer: Confirmer | None = None,
+    ) -> None:
         self.statement = statement
+        self._confirmer = confirmer
+        self._carried_from: int | None = None  # the round a carried-forward answer came from
         self._saver = saver
         self._on_change = on_change
         self._loading = False
@@ -74,6 +85,18 @@ class StatementRow(ipw.VBox):
         )
         self._flags = ipw.HTML()
         self._status = ipw.HTML('<span class="ol-status">Not yet scored.</span>')
+        # A new round's answer carried from the last one (course/rounds.py): said in words, with
+        # a button to keep it as it is; changing the score or evidence also takes the mark away.
+        self._carried = ipw.HTML()
+        self._carried.add_class("ol-carried-box")
+        self._confirm = ipw.Button(
+            description=f"Confirm this answer to {statement.id}",
+            tooltip=f"Keep the score and evidence carried forward for statement {statement.id}",
+            button_style="primary",
+            layout=ipw.Layout(width="16rem", display="none"),
+        )
+        self._confirm.add_class("ol-confirm")
+        self._confirm.on_click(self._on_confirm)
         self._share: ipw.Widget | None = None
 
         self._evidence_saver = Debouncer(lambda v: self._save("evidence", v))
@@ -89,6 +112,8 @@ class StatementRow(ipw.VBox):
         super().__init__(
             [
                 self._heading,
+                self._carried,
+                self._confirm,
                 self._score,
                 self._clear,
                 self._evidence,
@@ -120,6 +145,7 @@ class StatementRow(ipw.VBox):
         finally:
             self._loading = False
         self._render_flags()
+        self._render_carried()
         self._status.value = (
             '<span class="ol-status">Not yet scored.</span>'
             if answer.score is None
@@ -140,7 +166,7 @@ class StatementRow(ipw.VBox):
         self.children = children
 
     def set_enabled(self, enabled: bool) -> None:
-        for child in (self._score, self._clear, self._evidence, self._qa_score, self._qa_note):
+        for child in (self._score, self._clear, self._evidence, self._qa_score, self._qa_note, self._confirm):
             child.disabled = not enabled
         set_share_enabled = getattr(self._share, "set_enabled", None)
         if set_share_enabled is not None:
@@ -188,11 +214,62 @@ class StatementRow(ipw.VBox):
     def _save(self, field: str, value: object) -> None:
         self._saver(self.statement.id, field, value)
         self._answer = replace(self._answer, **{field: value})
+        if field in ("score", "evidence") and self._answer.carried_forward:  # the store has cleared the mark
+            self._answer = replace(self._answer, carried_forward=False, review_note="")
+            self._render_carried(changed=True)
         self._render_flags()
         when = datetime.now().strftime("%H:%M:%S")
         scored = "Not yet scored" if self._answer.score is None else f"Score {self._answer.score}"
         self._status.value = f'<span class="ol-status">{scored}. Saved at {when}.{esc(self._cut_note)}</span>'
         self._on_change()
+
+    def set_carried_from(self, round_number: int | None) -> None:
+        """The round a carried-forward answer came from (the current round's number - 1)."""
+        self._carried_from = round_number
+        self._render_carried()
+
+    def _on_confirm(self, _button: ipw.Button) -> None:
+        if self._loading or self._confirmer is None or not self._answer.carried_forward:
+            return
+        self._confirmer(self.statement.id)
+        self._answer = replace(self._answer, carried_forward=False, review_note="")
+        self._render_carried(confirmed=True)
+        when = datetime.now().strftime("%H:%M:%S")
+        scored = "Not yet scored" if self._answer.score is None else f"Score {self._answer.score}"
+        self._status.value = f'<span class="ol-status">{scored}, confirmed. Saved at {when}.</span>'
+        self._on_change()
+
+    def _render_carried(self, confirmed: bool = False, changed: bool = False) -> None:
+        answer = self._answer
+        if not answer.carried_forward or self._confirmer is None:
+            self._confirm.layout.display = "none"
+            if confirmed or changed:
+                what = "confirmed" if confirmed else "changed"
+                self._carried.value = (
+                    f'<p class="ol-ok" role="status">&#10003; Answer to {esc(self.statement.id)} {what} '
+                    "for this round: it is no longer marked as carried forward.</p>"
+                )
+            else:
+                self._carried.value = ""
+            return
+        number = self._carried_from
+        said = (
+            CARRIED_NOTE.format(number=number)
+            if number
+            else "Carried forward from the last round: confirm it or change it."
+        )
+        cleared = QA_CLEARED_NOTE.format(number=number) if number else ""
+        parts = [
+            '<p class="ol-carried" style="border-left: 5px solid #0b4f9c; background: #eef4fb; '
+            f'padding: 0.25rem 0.75rem; margin: 0.25rem 0;"><strong>&#8635; {esc(said)}</strong> {esc(cleared)}</p>'
+        ]
+        if answer.review_note:
+            parts.append(
+                '<p class="ol-flag ol-review" role="note"><strong>&#9888; Read this statement again.</strong> '
+                f"{esc(answer.review_note)}</p>"
+            )
+        self._carried.value = "".join(parts)
+        self._confirm.layout.display = None
 
     def _render_flags(self) -> None:
         parts = [f'<p class="ol-flag"><strong>Flag:</strong> {esc(f.message)}</p>' for f in flags_for(self._answer)]

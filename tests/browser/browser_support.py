@@ -16,7 +16,14 @@ from course.store import Service, Store
 HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = HERE.parent / "artifacts"
-PAGES = ["home.ipynb", *(m.notebook for m in load_course().modules), "help.ipynb"]
+PAGES = [
+    "home.ipynb",
+    *(m.notebook for m in load_course().modules),
+    "help.ipynb",
+    "qa-check.ipynb",
+    "area.ipynb",
+    "certificate.ipynb",
+]
 LOAD_TIMEOUT = 90_000  # ms; a page without a preheated kernel runs its notebook first
 
 

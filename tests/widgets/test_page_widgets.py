@@ -178,11 +178,11 @@ def test_profile_escapes_text_and_offers_the_export(store, service):
     page.set_service(service)
     assert "<img" not in page._table.value
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page._table.value
-    plan = re.findall(r"<li><strong>([\d.]+)</strong>", page._plan.value)
+    plan = [row.statement.id for row in page._actions.rows]  # the action plan editor (widgets/action_plan.py)
     assert plan == ["1.1", "1.3"]  # lowest first; 1.2 scored 4 is not in the plan
     assert "Scored 4 but no evidence is recorded" in page._flags.value
     href = re.search(
-        r'download="[^"]+\.json" href="data:application/json;charset=utf-8;base64,([^"]+)"', page._downloads.value
+        r'download="[^"]+\.json" href="data:application/json;charset=utf-8;base64,([^"]+)"', page._download_links.value
     )
     assert href
     exported = json.loads(base64.b64decode(href.group(1)))
