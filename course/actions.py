@@ -448,11 +448,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _cli_export(args: argparse.Namespace) -> int:
     store = Store()
-    service = store.service_by_name(args.service) or store.service(args.service)
-    if service is None:
-        names = ", ".join(s.name for s in store.services()) or "none yet"
-        print(f"No service called {args.service!r} in the store. Services: {names}.", file=sys.stderr)
-        return 1
+    service = store.find_service(args.service)
     if args.format == "xlsx" and not args.output:
         print("An xlsx workbook needs a file to go to: add --output FILE.xlsx (or -o).", file=sys.stderr)
         return 2

@@ -291,11 +291,7 @@ def export_xlsx(store: Store, planner: Planner, area: str) -> bytes:
 
 
 def _find_service(store: Store, name: str) -> Service:
-    service = store.service_by_name(name) or store.service(name)
-    if service is None:
-        names = ", ".join(s.name for s in store.services()) or "none yet"
-        raise ValueError(f"No service called {name!r} in the store. Services: {names}.")
-    return service
+    return store.find_service(name)
 
 
 def _cli_list(args: argparse.Namespace) -> int:

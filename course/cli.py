@@ -46,11 +46,7 @@ def _export(args: argparse.Namespace) -> int:
     from course.store import Store
 
     store = Store()
-    service = store.service_by_name(args.service) or store.service(args.service)
-    if service is None:
-        names = ", ".join(s.name for s in store.services()) or "none yet"
-        print(f"No service called {args.service!r} in the store. Services: {names}.", file=sys.stderr)
-        return 1
+    service = store.find_service(args.service)
     answers = store.answers(service.id)
     text = (to_csv if args.format == "csv" else to_json)(planner(), service, answers, redact=args.redact)
     if args.output:
@@ -270,9 +266,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except Exception as exc:  # a clear message, never a traceback with people's answers in it
         from course.content import ContentError
-        from course.store import StoreError
+        from course.store import StoreError, UnknownService
         from grading.build import GradingError
 
+        if isinstance(exc, UnknownService):  # the message lists the services there are
+            print(exc, file=sys.stderr)
+            return 1
         if isinstance(exc, ContentError | StoreError | GradingError | ValueError | KeyError):
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
             print(f"online-lives: {message}", file=sys.stderr)

@@ -679,11 +679,7 @@ def _data_log_command(args) -> int:  # type: ignore[no-untyped-def]
     import sys
 
     store = Store()
-    service = store.service_by_name(args.service) or store.service(args.service)
-    if service is None:
-        names = ", ".join(s.name for s in store.services()) or "none yet"
-        print(f"No service called {args.service!r} in the store. Services: {names}.", file=sys.stderr)
-        return 1
+    service = store.find_service(args.service)
     log = month_log(store, service.id)
     if args.csv:
         Path(args.csv).write_text(log_csv(log), encoding="utf-8", newline="")

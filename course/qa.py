@@ -398,11 +398,7 @@ def _qa_sample_command(args: Any) -> int:
     import sys
 
     store = Store()
-    service = store.service_by_name(args.service) or store.service(args.service)
-    if service is None:
-        names = ", ".join(s.name for s in store.services()) or "none yet"
-        print(f"No service called {args.service!r} in the store. Services: {names}.", file=sys.stderr)
-        return 1
+    service = store.find_service(args.service)
     the_planner = planner()
     answers = store.answers(service.id)
     scored = sum(1 for s in the_planner.statements if (a := answers.get(s.id)) is not None and a.score is not None)

@@ -626,11 +626,7 @@ def _cli_report(args: argparse.Namespace) -> int:
     from course.render import RenderError
 
     store = Store()
-    service = store.service_by_name(args.service) or store.service(args.service)
-    if service is None:
-        names = ", ".join(s.name for s in store.services()) or "none yet"
-        print(f"No service called {args.service!r} in the store. Services: {names}.", file=sys.stderr)
-        return 1
+    service = store.find_service(args.service)
     try:
         data, filename, _mime = make_report(store, planner(), service, args.format, args.anonymise)
     except RenderError as exc:

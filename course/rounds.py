@@ -403,11 +403,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _cli_service(store: Store, name: str) -> Any:
-    service = store.service_by_name(name) or store.service(name)
-    if service is None:
-        names = ", ".join(s.name for s in store.services()) or "none yet"
-        raise RoundError(f"No service called {name!r} in the store. Services: {names}.")
-    return service
+    return store.find_service(name)
 
 
 def _cli_list(args: Any) -> int:

@@ -288,6 +288,10 @@ class StoreError(RuntimeError):
     """The store cannot be used (written by a newer version, or unreachable for too long)."""
 
 
+class UnknownService(ValueError):
+    """No service of that name or slug is in the store; the message lists the ones that are."""
+
+
 def retry_seconds() -> float:
     """How long writes keep trying (ONLINE_LIVES_STORE_RETRY_SECONDS, default 30)."""
     try:
@@ -473,6 +477,15 @@ class Store:
             if row.name.casefold() == cleaned.casefold():
                 return Service(**row._mapping)
         return None
+
+    def find_service(self, name_or_slug: str) -> Service:
+        """The service with this name (any case) or slug; UnknownService naming the services
+        the store has, for the command line."""
+        found = self.service_by_name(name_or_slug) or self.service(name_or_slug)
+        if found is None:
+            names = ", ".join(s.name for s in self.services()) or "none yet"
+            raise UnknownService(f"No service called {name_or_slug!r} in the store. Services: {names}.")
+        return found
 
     def create_service(self, name: str, planner_version: str) -> Service:
         """Create a service, or return the existing one of that name (case-insensitive)."""

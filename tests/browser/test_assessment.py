@@ -92,7 +92,7 @@ def test_create_service_on_home_and_complete_a_section(page, course_server, serv
     assert "Evidence 5.1: audit <b>2025</b>" in table.inner_text()
     assert table.locator("b").count() == 0
     plan = page.locator(".ol-action-plan")
-    assert plan.locator("li").first.inner_text().startswith("5.5")  # scored 0, lowest first
+    assert plan.locator(".ol-action-row h3").first.inner_text().startswith("5.5")  # scored 0, lowest first
     page.locator(".js-plotly-plot").first.wait_for(state="attached")
     # The chart in the page (not only the kernel's copy) holds the section means:
     # 5.1-5.5 scored 4, 3, 2, 1, 0 -> 2.0; QA 2 on all six -> 2.0.

@@ -319,7 +319,7 @@ def test_cli_list_and_set(cli_store: Store, planner: Planner, capsys: pytest.Cap
 
 def test_cli_refuses_unknown_names(cli_store: Store, planner: Planner, capsys: pytest.CaptureFixture[str]) -> None:
     cli_store.create_service("Riverside CAMHS", planner.version)
-    assert main(["area", "set", "--service", "Nobody", "--area", AREA]) == 2
+    assert main(["area", "set", "--service", "Nobody", "--area", AREA]) == 1
     assert "No service called 'Nobody'" in capsys.readouterr().err
     assert main(["area", "set", "--service", "Riverside CAMHS", "--area", "x" * 200]) == 2
     assert "at most 120 characters" in capsys.readouterr().err

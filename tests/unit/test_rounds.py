@@ -15,7 +15,7 @@ from course import content, rounds, settings
 from course.charts import rounds_trend_svg
 from course.content import ContentError, Planner, load_planner
 from course.rounds import RoundError, confirm, current_round, round_answers, start_new_round, trend
-from course.store import Service, Store, round_answers_table, rounds_table
+from course.store import Service, Store, UnknownService, round_answers_table, rounds_table
 
 NEW_VERSION = "2027.1"
 NEW_2_3 = "All staff have had training on online harm within the last two years, including the four Cs"
@@ -342,7 +342,7 @@ def test_command_line_lists_and_starts_rounds(planner: Planner, capsys) -> None:
     assert run_cli("round", "list", "--service", "Riverside CAMHS") == 0
     out = capsys.readouterr().out
     assert "4 answers still carried forward (0 flagged for review)" in out
-    with pytest.raises(RoundError, match="No service called 'Nowhere'"):
+    with pytest.raises(UnknownService, match="No service called 'Nowhere'"):
         run_cli("round", "new", "--service", "Nowhere")
     store.close()
 
@@ -357,6 +357,6 @@ def test_the_online_lives_command_has_round(planner: Planner, capsys) -> None:
     assert "started round 2" in capsys.readouterr().out
     assert main(["round", "list", "--service", "Hillside School"]) == 0
     assert "2\t2017.1\t" in capsys.readouterr().out
-    assert main(["round", "list", "--service", "Nowhere"]) == 2  # a clear message, no traceback
+    assert main(["round", "list", "--service", "Nowhere"]) == 1  # a clear message, no traceback
     assert "No service called 'Nowhere'" in capsys.readouterr().err
     store.close()
