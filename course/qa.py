@@ -421,7 +421,8 @@ def _qa_sample_command(args: Any) -> int:
         "statements with a self score, drawn at random across the sections."
     )
     if len(drawn) < n:
-        print(f"Only {scored} statements have a self score, so all of them are in the sample.")
+        have = "statement has" if scored == 1 else "statements have"
+        print(f"Only {scored} {have} a self score, so all of them are in the sample.")
     again = f"online-lives qa-sample --service {shlex.quote(service.name)} --n {n} --seed {seed}"
     print(f"Seed: {seed}")
     print(f"To draw the same statements again (while the same ones are scored): {again}")
