@@ -33,6 +33,7 @@ from course.content import Planner, version_key
 from course.scoring import Answer, SectionSummary, summarise
 from course.store import (
     Store,
+    answer_from_row,
     answers_table,
     now,
     round_answers_table,
@@ -156,17 +157,7 @@ def round_answers(store: Store, round_id: int) -> dict[str, Answer]:
     """A closed round's answers as they were when it closed (its snapshot), by statement id."""
     with store.engine.connect() as conn:
         rows = conn.execute(sa.select(round_answers_table).where(round_answers_table.c.round_id == round_id)).all()
-    return {
-        row.statement_id: Answer(
-            statement_id=row.statement_id,
-            score=row.score,
-            evidence=row.evidence,
-            qa_score=row.qa_score,
-            qa_note=row.qa_note,
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    }
+    return {row.statement_id: answer_from_row(row) for row in rows}
 
 
 def round_wording(store: Store, round_id: int) -> dict[str, str]:

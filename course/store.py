@@ -528,19 +528,7 @@ class Store:
     def answers(self, service_id: int) -> dict[str, Answer]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(answers_table).where(answers_table.c.service_id == service_id)).all()
-        return {
-            row.statement_id: Answer(
-                statement_id=row.statement_id,
-                score=row.score,
-                evidence=row.evidence,
-                qa_score=row.qa_score,
-                qa_note=row.qa_note,
-                updated_at=row.updated_at,
-                carried_forward=bool(row.carried_forward),
-                review_note=row.review_note,
-            )
-            for row in rows
-        }
+        return {row.statement_id: answer_from_row(row) for row in rows}
 
     def save(self, service_id: int, statement_id: str, **fields: object) -> None:
         """Write one or more fields of one answer at once (an upsert)."""
@@ -753,6 +741,20 @@ def _lock_path(engine: Engine) -> Path | None:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database).expanduser().with_name(Path(database).name + "-migrations.lock")
+
+
+def answer_from_row(row: sa.Row) -> Answer:
+    """An `Answer` from a row of `answers`, or of `round_answers` (which has no carried-forward mark)."""
+    return Answer(
+        statement_id=row.statement_id,
+        score=row.score,
+        evidence=row.evidence,
+        qa_score=row.qa_score,
+        qa_note=row.qa_note,
+        updated_at=row.updated_at,
+        carried_forward=bool(getattr(row, "carried_forward", False)),
+        review_note=getattr(row, "review_note", ""),
+    )
 
 
 def _key(value: object, name: str, limit: int) -> str:
