@@ -1,6 +1,7 @@
 # Online Lives: the commands people and CI run.
 #   make serve   install into .venv and serve the course on http://127.0.0.1:8866
 #   make test    install what the tests need (Chromium, axe-core, PostgreSQL) and run the whole suite
+#   make test-fast  lint and the tests that start no browser and no server (a few minutes)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ PIP    := $(BIN)/python -m pip
 CONSTRAINTS := requirements/constraints.txt
 PORT   ?= 8866
 
-.PHONY: serve chromium install install-test browser-deps store-deps test lint format benchmark clean
+.PHONY: serve chromium install install-test browser-deps store-deps test test-fast lint format benchmark clean
 
 serve: install chromium
 	$(BIN)/online-lives serve --port $(PORT)
@@ -41,6 +42,11 @@ test: install-test browser-deps store-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+test-fast: install-test store-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -m "not browser and not slow" -q
 
 lint:
 	$(BIN)/ruff check .
